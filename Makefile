@@ -1,0 +1,64 @@
+# healthhub: `make run` for the demo site, `make test` for the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The newest Python >= 3.12 that actually runs (pyenv shims on PATH may not).
+PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    command -v $$c; break; fi; done)
+
+.PHONY: help venv run test test-postgres lint format migrate clean
+
+help:
+	@echo "make run            demo site on SQLite at http://$(HOST):$(PORT)"
+	@echo "make test           the whole test suite (SQLite; set DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make test-postgres  the suite on the local PostgreSQL"
+	@echo "make lint           ruff check and format check"
+
+$(BIN)/.installed: requirements.txt
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "healthhub needs Python 3.12 or newer, and none was found."; \
+	  echo "Install one (e.g. 'pyenv install 3.13' or your system's python3.13 package),"; \
+	  echo "or point to it: make run PYTHON=/path/to/python3.13"; exit 1; fi
+	@if [ ! -x "$(BIN)/python" ] || ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	  echo "Creating $(VENV) with $(PYTHON)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(BIN)/.installed
+
+migrate: venv
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+
+run: venv
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
+	@echo ""
+	@echo "healthhub demo: http://$(HOST):$(PORT)/   editors: http://$(HOST):$(PORT)/admin/"
+	@echo "To sign in to the admin, first create your own account:"
+	@echo "    DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser"
+	@echo ""
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

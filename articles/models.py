@@ -1,0 +1,242 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from healthhub.markdown import render_markdown
+from healthhub.publishing import Publishable
+
+MARKDOWN_HELP = "Markdown: ## for a section heading, - for a list, [text](https://…) for a link."
+
+
+class Article(Publishable):
+    title = models.CharField(max_length=200, help_text="The page heading, e.g. “Upper back pain when running”.")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The web address of the page: /articles/<slug>/. Lower case and hyphens, e.g. upper-back-pain.",
+    )
+    summary = models.CharField(
+        max_length=300,
+        help_text="One or two plain sentences shown in lists and search results.",
+    )
+    body = MarkdownxField(help_text=MARKDOWN_HELP + " Headings build the page's table of contents.")
+    body_html = models.TextField(editable=False, default="")
+    toc = models.JSONField("table of contents", editable=False, default=list)
+    hero_image = models.ImageField(
+        upload_to="articles/",
+        blank=True,
+        help_text="Optional picture at the top of the page: JPEG, PNG or WebP, at most 5 MB.",
+    )
+    hero_image_alt = models.CharField(
+        "image description",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it, e.g. “A runner stretching her upper back”.",
+    )
+    hero_image_credit = models.CharField(
+        "image credit",
+        max_length=250,
+        blank=True,
+        help_text="Who made the picture, e.g. “Photo: Jane Doe”.",
+    )
+    disclaimer = models.TextField(
+        blank=True,
+        help_text="Shown at the end of the page. Leave blank for the standard medical disclaimer.",
+    )
+    tags = TaggableManager(
+        through="ArticleTag",
+        blank=True,
+        help_text="Topics, separated by commas, e.g. posture, pain management.",
+    )
+
+    class Meta(Publishable.Meta):
+        ordering = ["-published_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.hero_image and not self.hero_image_alt.strip():
+            raise ValidationError({"hero_image_alt": "Describe the picture for visitors who cannot see it."})
+
+    def save(self, *args, **kwargs):
+        rendered = render_markdown(self.body)
+        self.body_html, self.toc = rendered.html, rendered.toc
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class FAQ(Publishable):
+    question = models.CharField(max_length=300, help_text="Asked the way a patient would ask it, e.g. “Can I keep running?”")
+    slug = models.SlugField(max_length=200, unique=True, help_text="The web address: /faqs/<slug>/.")
+    answer = MarkdownxField(help_text=MARKDOWN_HELP)
+    answer_html = models.TextField(editable=False, default="")
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="faqs",
+        help_text="The article this question belongs to. Leave empty for a general question.",
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    tags = TaggableManager(through="FAQTag", blank=True, help_text="Topics, separated by commas.")
+
+    visibility_parents = [("article", True)]
+    markdown_fields = ("answer",)
+
+    class Meta(Publishable.Meta):
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.question
+
+    def get_absolute_url(self):
+        return reverse("articles:faq-detail", kwargs={"slug": self.slug})
+
+
+class TreatmentList(Publishable):
+    class Kind(models.TextChoices):
+        ACUTE = "acute", "Acute treatment"
+        PREVENTIVE = "preventive", "Preventive treatment"
+        INTERVENTIONAL = "interventional", "Interventional procedure"
+        HOME_REMEDY = "home_remedy", "Complementary measure or home remedy"
+        SELF_CARE = "self_care", "Self-care and exercise"
+        TECHNIQUE = "technique", "Technique"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=200, help_text="e.g. “Treating an attack” or “Prevention tips”.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER, help_text="Lists are grouped by kind.")
+    intro = models.TextField(blank=True, help_text="One or two plain sentences introducing the list.")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="treatment_lists", help_text="The article this list belongs to."
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first within the same kind.")
+    tags = TaggableManager(through="TreatmentListTag", blank=True, help_text="Topics, separated by commas.")
+
+    visibility_parents = [("article", False)]
+
+    class Meta(Publishable.Meta):
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url() + f"#list-{self.pk}"
+
+    @property
+    def kind_rank(self):
+        return list(self.Kind.values).index(self.kind)
+
+
+class Treatment(Publishable):
+    class Evidence(models.TextChoices):
+        GUIDELINE = "guideline", "Recommended in clinical guidelines"
+        STUDIED = "studied", "Studied, with supporting evidence"
+        OFF_LABEL = "off_label", "Off-label or still in trials"
+        ANECDOTAL = "anecdotal", "Reported as helpful by patients; not well studied"
+
+    treatment_list = models.ForeignKey(TreatmentList, on_delete=models.CASCADE, related_name="treatments")
+    name = models.CharField(max_length=200, help_text="e.g. “High-flow oxygen”.")
+    slug = models.SlugField(max_length=200, unique=True, help_text="The web address: /treatments/<slug>/.")
+    description = MarkdownxField(help_text=MARKDOWN_HELP)
+    description_html = models.TextField(editable=False, default="")
+    contraindications = MarkdownxField(
+        blank=True, help_text="When not to use it, or who should ask a professional first. Optional."
+    )
+    contraindications_html = models.TextField(editable=False, default="")
+    evidence_level = models.CharField(
+        max_length=20, choices=Evidence.choices, blank=True, help_text="How well the evidence supports it. Optional."
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    tags = TaggableManager(through="TreatmentTag", blank=True, help_text="Topics, separated by commas.")
+
+    visibility_parents = [("treatment_list", False), ("treatment_list__article", False)]
+    markdown_fields = ("description", "contraindications")
+
+    class Meta(Publishable.Meta):
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:treatment-detail", kwargs={"slug": self.slug})
+
+
+class Trigger(Publishable):
+    class Category(models.TextChoices):
+        FOOD_DRINK = "food_drink", "Food and drink"
+        ENVIRONMENT = "environment", "Environment"
+        LIFESTYLE = "lifestyle", "Lifestyle"
+        PHYSICAL = "physical", "Physical"
+        MEDICAL = "medical", "Medical"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, help_text="e.g. “Red wine and other alcohol”.")
+    slug = models.SlugField(max_length=200, unique=True, help_text="The web address: /triggers/<slug>/.")
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+    description = MarkdownxField(help_text=MARKDOWN_HELP)
+    description_html = models.TextField(editable=False, default="")
+    articles = models.ManyToManyField(
+        Article, blank=True, related_name="triggers", help_text="Articles where this trigger is listed."
+    )
+    tags = TaggableManager(through="TriggerTag", blank=True, help_text="Topics, separated by commas.")
+
+    markdown_fields = ("description",)
+
+    class Meta(Publishable.Meta):
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:trigger-detail", kwargs={"slug": self.slug})
+
+
+# One tag vocabulary, with a real foreign key per content type: tag pages and
+# counts join on indexed integer columns instead of a generic relation.
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")]
+
+
+class FAQTag(TaggedItemBase):
+    content_object = models.ForeignKey(FAQ, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_faq_tag")]
+
+
+class TreatmentListTag(TaggedItemBase):
+    content_object = models.ForeignKey(TreatmentList, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_treatmentlist_tag")]
+
+
+class TreatmentTag(TaggedItemBase):
+    content_object = models.ForeignKey(Treatment, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_treatment_tag")]
+
+
+class TriggerTag(TaggedItemBase):
+    content_object = models.ForeignKey(Trigger, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_trigger_tag")]

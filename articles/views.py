@@ -1,0 +1,106 @@
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.views.generic import DetailView, ListView
+
+from healthhub.views import VisibleMixin
+
+from .models import FAQ, Article, Treatment, TreatmentList, Trigger
+
+RELATED_LIMIT = 5
+
+
+def grouped(items, key, labels):
+    """[(label, [items])] in the order of `labels` (a choices list), skipping empty groups."""
+    order = {value: rank for rank, (value, _label) in enumerate(labels)}
+    ordered = sorted(items, key=lambda item: order.get(key(item), len(order)))
+    names = dict(labels)
+    return [(names.get(value, value), list(group)) for value, group in groupby(ordered, key=key)]
+
+
+class ArticleListView(ListView):
+    queryset = Article.objects.published().prefetch_related("tags")
+    paginate_by = 20
+
+
+class ArticleDetailView(VisibleMixin, DetailView):
+    queryset = Article.objects.prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        # The article is visible (or previewed by staff), so its parts need only their own state.
+        treatment_lists = article.treatment_lists.published(parents=False).prefetch_related(
+            Prefetch("treatments", queryset=Treatment.objects.published(parents=False))
+        )
+        faqs = list(article.faqs.published(parents=False))
+        treatment_groups = grouped(treatment_lists, lambda t: t.kind, TreatmentList.Kind.choices)
+        trigger_groups = grouped(article.triggers.published(), lambda t: t.category, Trigger.Category.choices)
+        sections = [("faqs", "Questions people ask", faqs), ("treatments", "Treatments and self-help", treatment_groups)]
+        sections.append(("triggers", "Possible triggers", trigger_groups))
+        return super().get_context_data(
+            faqs=faqs,
+            treatment_groups=treatment_groups,
+            trigger_groups=trigger_groups,
+            toc_extras=[(anchor, label) for anchor, label, items in sections if items],
+            related_articles=Article.objects.published().sharing_tags(article)[:RELATED_LIMIT],
+            **kwargs,
+        )
+
+
+class FAQListView(ListView):
+    queryset = FAQ.objects.published().select_related("article").order_by("article__title", "order", "pk")
+    paginate_by = 50
+
+
+class FAQDetailView(VisibleMixin, DetailView):
+    queryset = FAQ.objects.select_related("article").prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            related_faqs=FAQ.objects.published().sharing_tags(self.object)[:RELATED_LIMIT], **kwargs
+        )
+
+
+class TreatmentListView(ListView):
+    template_name = "articles/treatment_list.html"
+    queryset = (
+        Treatment.objects.published()
+        .select_related("treatment_list__article")
+        .order_by("treatment_list__kind", "treatment_list__article__title", "treatment_list__order", "order", "pk")
+    )
+    paginate_by = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["groups"] = grouped(context["object_list"], lambda t: t.treatment_list.kind, TreatmentList.Kind.choices)
+        return context
+
+
+class TreatmentDetailView(VisibleMixin, DetailView):
+    queryset = Treatment.objects.select_related("treatment_list__article").prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            related_treatments=Treatment.objects.published().sharing_tags(self.object)[:RELATED_LIMIT], **kwargs
+        )
+
+
+class TriggerListView(ListView):
+    queryset = Trigger.objects.published().order_by("category", "name", "pk")
+    paginate_by = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["groups"] = grouped(context["object_list"], lambda t: t.category, Trigger.Category.choices)
+        return context
+
+
+class TriggerDetailView(VisibleMixin, DetailView):
+    queryset = Trigger.objects.prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            articles=self.object.articles.published(),
+            related_triggers=Trigger.objects.published().sharing_tags(self.object)[:RELATED_LIMIT],
+            **kwargs,
+        )

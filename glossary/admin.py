@@ -1,0 +1,29 @@
+from django import forms
+from django.contrib import admin
+
+from healthhub.admin import PublishableAdmin
+
+from .models import Term
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = "__all__"
+        widgets = {
+            "short_definition": forms.Textarea(attrs={"rows": 2}),
+            "aliases": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+@admin.register(Term)
+class TermAdmin(PublishableAdmin):
+    form = TermForm
+    list_display_extra = ("term", "short_definition")
+    search_fields = ("term", "aliases", "short_definition", "definition")
+    prepopulated_fields = {"slug": ("term",)}
+    autocomplete_fields = ("related_terms",)
+    fields = (
+        "term", "slug", "short_definition", "definition", "aliases", "related_terms", "tags",
+        "status", "published_at",
+    )  # fmt: skip

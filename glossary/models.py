@@ -1,0 +1,55 @@
+import unicodedata
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from healthhub.publishing import Publishable
+
+
+class Term(Publishable):
+    term = models.CharField(max_length=150, unique=True, help_text="The word or phrase, e.g. “Kyphosis”.")
+    slug = models.SlugField(max_length=150, unique=True, help_text="The web address: /glossary/<slug>/.")
+    short_definition = models.CharField(
+        max_length=300,
+        help_text="One or two plain sentences, no Markdown. Shown in the A-Z list and as a tooltip on linked words.",
+    )
+    definition = MarkdownxField(help_text="The full explanation. Markdown: - for a list, [text](https://…) for a link.")
+    definition_html = models.TextField(editable=False, default="")
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names for the same thing, one per line, e.g. “GON block” for “greater occipital nerve block”.",
+    )
+    related_terms = models.ManyToManyField("self", blank=True, help_text="Terms worth reading next.")
+    tags = TaggableManager(through="TermTag", blank=True, help_text="Topics, separated by commas.")
+
+    markdown_fields = ("definition",)
+
+    class Meta(Publishable.Meta):
+        ordering = [Lower("term"), "pk"]
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return reverse("glossary:term-detail", kwargs={"slug": self.slug})
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def letter(self):
+        """The A-Z heading this term is filed under ("#" for digits and symbols)."""
+        first = unicodedata.normalize("NFKD", self.term[:1])[:1].upper()
+        return first if "A" <= first <= "Z" else "#"
+
+
+class TermTag(TaggedItemBase):
+    content_object = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_term_tag")]

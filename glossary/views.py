@@ -1,0 +1,33 @@
+from itertools import groupby
+
+from django.views.generic import DetailView, ListView
+
+from healthhub.views import VisibleMixin
+
+from .models import Term
+
+
+class TermListView(ListView):
+    """The A-Z: every visible term under its letter, with a letter bar to jump."""
+
+    queryset = Term.objects.published().only("term", "slug", "short_definition")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        terms = sorted(context["object_list"], key=lambda t: (t.letter == "#", t.letter, t.term.casefold()))
+        letters = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: t.letter)]
+        used = {letter for letter, _ in letters}
+        context["letters"] = letters
+        context["alphabet"] = [(letter, letter in used) for letter in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]]
+        return context
+
+
+class TermDetailView(VisibleMixin, DetailView):
+    queryset = Term.objects.prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            related_terms=self.object.related_terms.published(),
+            tagged_terms=Term.objects.published().sharing_tags(self.object)[:5],
+            **kwargs,
+        )

@@ -1,0 +1,98 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
+from glossary.models import Term
+from healthhub.publishing import Status
+from tests.factories import (
+    ArticleFactory,
+    FAQFactory,
+    TermFactory,
+    TreatmentFactory,
+    TreatmentListFactory,
+    TriggerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+FACTORIES = [
+    (Article, ArticleFactory),
+    (FAQ, FAQFactory),
+    (TreatmentList, TreatmentListFactory),
+    (Treatment, TreatmentFactory),
+    (Trigger, TriggerFactory),
+    (Term, TermFactory),
+]
+
+
+@pytest.mark.parametrize(("model", "factory"), FACTORIES)
+def test_published_items_in_the_past_are_visible(model, factory):
+    item = factory()
+    assert list(model.objects.published()) == [item]
+    assert item.is_visible()
+
+
+@pytest.mark.parametrize(("model", "factory"), FACTORIES)
+def test_drafts_are_hidden(model, factory):
+    item = factory(status=Status.DRAFT)
+    assert not model.objects.published().exists()
+    assert not item.is_visible()
+
+
+@pytest.mark.parametrize(("model", "factory"), FACTORIES)
+def test_items_scheduled_for_the_future_are_hidden_until_their_time(model, factory):
+    item = factory(published_at=timezone.now() + datetime.timedelta(minutes=1))
+    assert not model.objects.published().exists()
+    item.published_at = timezone.now() - datetime.timedelta(seconds=1)
+    item.save()
+    assert model.objects.published().exists()
+
+
+def test_faq_of_a_draft_article_is_hidden():
+    faq = FAQFactory(article=ArticleFactory(status=Status.DRAFT))
+    assert not FAQ.objects.published().exists()
+    assert FAQ.objects.published(parents=False).get() == faq
+
+
+def test_faq_of_a_scheduled_article_is_hidden():
+    FAQFactory(article=ArticleFactory(published_at=timezone.now() + datetime.timedelta(days=1)))
+    assert not FAQ.objects.published().exists()
+
+
+def test_standalone_faq_follows_its_own_status():
+    visible = FAQFactory(article=None)
+    FAQFactory(article=None, status=Status.DRAFT)
+    assert list(FAQ.objects.published()) == [visible]
+
+
+def test_treatment_is_hidden_when_its_list_is_a_draft():
+    TreatmentFactory(treatment_list=TreatmentListFactory(status=Status.DRAFT))
+    assert not Treatment.objects.published().exists()
+
+
+def test_treatment_is_hidden_when_its_lists_article_is_a_draft():
+    article = ArticleFactory(status=Status.DRAFT)
+    TreatmentFactory(treatment_list=TreatmentListFactory(article=article))
+    assert not Treatment.objects.published().exists()
+    assert not TreatmentList.objects.published().exists()
+
+
+def test_published_count_matches_visible_items():
+    ArticleFactory.create_batch(3)
+    ArticleFactory.create_batch(2, status=Status.DRAFT)
+    assert Article.objects.published().count() == 3
+
+
+def test_sharing_tags_ranks_by_number_of_shared_tags_then_recency():
+    now = timezone.now()
+    article = ArticleFactory(tags=["posture", "breathing", "running"])
+    two_shared_old = ArticleFactory(tags=["posture", "breathing"], published_at=now - datetime.timedelta(days=9))
+    one_shared_new = ArticleFactory(tags=["running"], published_at=now - datetime.timedelta(days=1))
+    one_shared_old = ArticleFactory(tags=["posture"], published_at=now - datetime.timedelta(days=5))
+    ArticleFactory(tags=["posture"], status=Status.DRAFT)
+    ArticleFactory(tags=["unrelated"])
+    ranked = list(Article.objects.published().sharing_tags(article))
+    assert ranked == [two_shared_old, one_shared_new, one_shared_old]
+    assert ranked[0].shared_tags == 2
