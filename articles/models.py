@@ -72,7 +72,9 @@ class Article(Publishable):
 
 
 class FAQ(Publishable):
-    question = models.CharField(max_length=300, help_text="Asked the way a patient would ask it, e.g. “Can I keep running?”")
+    question = models.CharField(
+        max_length=300, help_text="Asked the way a patient would ask it, e.g. “Can I keep running?”"
+    )
     slug = models.SlugField(max_length=200, unique=True, help_text="The web address: /faqs/<slug>/.")
     answer = MarkdownxField(help_text=MARKDOWN_HELP)
     answer_html = models.TextField(editable=False, default="")
@@ -113,7 +115,9 @@ class TreatmentList(Publishable):
         OTHER = "other", "Other"
 
     title = models.CharField(max_length=200, help_text="e.g. “Treating an attack” or “Prevention tips”.")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER, help_text="Lists are grouped by kind.")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.OTHER, help_text="Lists are grouped by kind."
+    )
     intro = models.TextField(blank=True, help_text="One or two plain sentences introducing the list.")
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="treatment_lists", help_text="The article this list belongs to."

@@ -18,9 +18,14 @@ def grouped(items, key, labels):
     return [(names.get(value, value), list(group)) for value, group in groupby(ordered, key=key)]
 
 
+# List views build their querysets per request: published() reads the clock.
+
+
 class ArticleListView(ListView):
-    queryset = Article.objects.published().prefetch_related("tags")
     paginate_by = 20
+
+    def get_queryset(self):
+        return Article.objects.published().prefetch_related("tags")
 
 
 class ArticleDetailView(VisibleMixin, DetailView):
@@ -35,8 +40,11 @@ class ArticleDetailView(VisibleMixin, DetailView):
         faqs = list(article.faqs.published(parents=False))
         treatment_groups = grouped(treatment_lists, lambda t: t.kind, TreatmentList.Kind.choices)
         trigger_groups = grouped(article.triggers.published(), lambda t: t.category, Trigger.Category.choices)
-        sections = [("faqs", "Questions people ask", faqs), ("treatments", "Treatments and self-help", treatment_groups)]
-        sections.append(("triggers", "Possible triggers", trigger_groups))
+        sections = [
+            ("faqs", "Questions people ask", faqs),
+            ("treatments", "Treatments and self-help", treatment_groups),
+            ("triggers", "Possible triggers", trigger_groups),
+        ]
         return super().get_context_data(
             faqs=faqs,
             treatment_groups=treatment_groups,
@@ -48,8 +56,10 @@ class ArticleDetailView(VisibleMixin, DetailView):
 
 
 class FAQListView(ListView):
-    queryset = FAQ.objects.published().select_related("article").order_by("article__title", "order", "pk")
     paginate_by = 50
+
+    def get_queryset(self):
+        return FAQ.objects.published().select_related("article").order_by("article__title", "order", "pk")
 
 
 class FAQDetailView(VisibleMixin, DetailView):
@@ -63,12 +73,14 @@ class FAQDetailView(VisibleMixin, DetailView):
 
 class TreatmentListView(ListView):
     template_name = "articles/treatment_list.html"
-    queryset = (
-        Treatment.objects.published()
-        .select_related("treatment_list__article")
-        .order_by("treatment_list__kind", "treatment_list__article__title", "treatment_list__order", "order", "pk")
-    )
     paginate_by = 100
+
+    def get_queryset(self):
+        return (
+            Treatment.objects.published()
+            .select_related("treatment_list__article")
+            .order_by("treatment_list__kind", "treatment_list__article__title", "treatment_list__order", "order")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -86,8 +98,10 @@ class TreatmentDetailView(VisibleMixin, DetailView):
 
 
 class TriggerListView(ListView):
-    queryset = Trigger.objects.published().order_by("category", "name", "pk")
     paginate_by = 100
+
+    def get_queryset(self):
+        return Trigger.objects.published().order_by("category", "name", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -42,9 +42,15 @@ class Term(Publishable):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
     @property
+    def sort_name(self):
+        """The term without accents, for A-Z order: "Éclampsia" files under E."""
+        decomposed = unicodedata.normalize("NFKD", self.term)
+        return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+    @property
     def letter(self):
         """The A-Z heading this term is filed under ("#" for digits and symbols)."""
-        first = unicodedata.normalize("NFKD", self.term[:1])[:1].upper()
+        first = self.sort_name[:1].upper()
         return first if "A" <= first <= "Z" else "#"
 
 

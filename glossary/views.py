@@ -10,11 +10,12 @@ from .models import Term
 class TermListView(ListView):
     """The A-Z: every visible term under its letter, with a letter bar to jump."""
 
-    queryset = Term.objects.published().only("term", "slug", "short_definition")
+    def get_queryset(self):
+        return Term.objects.published().only("term", "slug", "short_definition")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        terms = sorted(context["object_list"], key=lambda t: (t.letter == "#", t.letter, t.term.casefold()))
+        terms = sorted(context["object_list"], key=lambda t: (t.letter == "#", t.sort_name))
         letters = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: t.letter)]
         used = {letter for letter, _ in letters}
         context["letters"] = letters

@@ -185,11 +185,13 @@ def import_article(path, post) -> tuple[Article, bool]:
                     "name": entry["name"],
                     "description": entry["description"],
                     "contraindications": entry.get("contraindications") or "",
-                    "evidence_level": read.choice(entry.get("evidence_level"), Treatment.Evidence, "evidence_level", where, ""),
+                    "evidence_level": read.choice(
+                        entry.get("evidence_level"), Treatment.Evidence, "evidence_level", where, ""
+                    ),
                     "order": entry.get("order", position),
                     "status": read.choice(entry.get("status"), Status, "status", where, Status.PUBLISHED),
                 },
-            )  # fmt: skip
+            )
             _save(path, treatment).tags.set(read.tags(entry, where))
 
     for position, item in enumerate(read.items(data, "triggers", "the article")):
@@ -201,11 +203,13 @@ def import_article(path, post) -> tuple[Article, bool]:
             {
                 "name": item["name"],
                 "description": item["description"],
-                "category": read.choice(item.get("category"), Trigger.Category, "category", where, Trigger.Category.OTHER),
+                "category": read.choice(
+                    item.get("category"), Trigger.Category, "category", where, Trigger.Category.OTHER
+                ),
                 "status": read.choice(item.get("status"), Status, "status", where, Status.PUBLISHED),
                 "published_at": read.moment(item.get("published_at"), where),
             },
-        )  # fmt: skip
+        )
         _save(path, trigger).tags.set(read.tags(item, where))
         trigger.articles.add(article)
     return article, created
@@ -261,9 +265,7 @@ def link_related_terms(path, post):
 def import_paths(paths) -> ImportReport:
     """Import every .md file under the given files or folders; terms are linked after all exist."""
     report = ImportReport()
-    files = sorted(
-        file for p in map(Path, paths) for file in ([p] if p.is_file() else p.rglob("*.md"))
-    )
+    files = sorted(file for p in map(Path, paths) for file in ([p] if p.is_file() else p.rglob("*.md")))
     terms = []
     for file in files:
         post = load(file)

@@ -105,10 +105,7 @@ def _converter():
 
 
 def _toc_entries(tokens):
-    return [
-        {"id": t["id"], "name": t["name"], "children": _toc_entries(t["children"])}
-        for t in tokens
-    ]
+    return [{"id": t["id"], "name": t["name"], "children": _toc_entries(t["children"])} for t in tokens]
 
 
 def sanitize_html(html: str) -> str:

@@ -1,4 +1,6 @@
-"""Site-wide pages: home, tags, search, and the error pages."""
+"""Site-wide pages: home, tags and search."""
+
+import unicodedata
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -58,8 +60,14 @@ def tag_detail(request, slug):
     return render(request, "tags/tag_detail.html", {"tag": tag, "groups": groups})
 
 
+def clean_query(text):
+    """Printable text only (PostgreSQL refuses NUL), single-spaced, at most SEARCH_MAX_LENGTH long."""
+    printable = "".join(char if unicodedata.category(char)[0] != "C" else " " for char in text)
+    return " ".join(printable.split())[:SEARCH_MAX_LENGTH].strip()
+
+
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    query = clean_query(request.GET.get("q", ""))
     groups = content.search(query) if query else []
     return render(
         request,

@@ -7,7 +7,9 @@ DEMO_CONTENT = settings.BASE_DIR / "content" / "demo"
 
 
 class Command(BaseCommand):
-    help = "Load the demo articles, FAQs, treatments, triggers and glossary. Safe to run again: items are updated by slug."
+    help = (
+        "Load the demo articles, FAQs, treatments, triggers and glossary. Safe to run again: items are updated by slug."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

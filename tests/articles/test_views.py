@@ -1,0 +1,162 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import FAQ, Article, Treatment, Trigger
+from healthhub.publishing import Status
+from tests.factories import ArticleFactory, FAQFactory, TreatmentFactory, TreatmentListFactory, TriggerFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_PAGES = ["articles:list", "articles:faq-list", "articles:treatment-list", "articles:trigger-list"]
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_list_pages_show_demo_content(client, demo_content, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert response.context["object_list"]
+
+
+@pytest.mark.parametrize("model", [Article, FAQ, Treatment, Trigger])
+def test_every_demo_detail_page_renders(client, demo_content, model):
+    items = list(model.objects.published())
+    assert items
+    for item in items:
+        response = client.get(item.get_absolute_url())
+        assert response.status_code == 200, item
+        assert str(item) in response.content.decode()
+
+
+def test_article_page_shows_every_part_of_the_article(client, demo_content):
+    article = Article.objects.get(slug="cluster-headache")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'aria-labelledby="toc-title"' in html
+    assert html.count('<details class="faq"') == article.faqs.count()
+    for kind in ["Acute treatment", "Preventive treatment", "Interventional procedure", "Complementary measure"]:
+        assert kind in html
+    assert 'id="triggers"' in html and "Food and drink" in html
+    assert "<table>" in html  # the pain scale
+    assert "<figcaption>" in html
+    assert 'class="disclaimer"' in html
+    assert 'href="/tags/' in html
+
+
+def test_treatment_groups_follow_the_order_of_kinds(client):
+    article = ArticleFactory()
+    TreatmentFactory(treatment_list=TreatmentListFactory(article=article, kind="home_remedy", title="Home"))
+    TreatmentFactory(treatment_list=TreatmentListFactory(article=article, kind="acute", title="Attacks"))
+    response = client.get(article.get_absolute_url())
+    assert [label for label, _ in response.context["treatment_groups"]] == [
+        "Acute treatment",
+        "Complementary measure or home remedy",
+    ]
+
+
+def test_standard_disclaimer_shows_when_the_article_has_none(client):
+    html = client.get(ArticleFactory(disclaimer="").get_absolute_url()).content.decode()
+    assert "does not replace advice from a qualified health professional" in html
+
+
+def test_article_disclaimer_overrides_the_standard_one(client):
+    html = client.get(ArticleFactory(disclaimer="Ask your vet first.").get_absolute_url()).content.decode()
+    assert "Ask your vet first." in html
+
+
+def test_related_articles_share_tags_and_exclude_drafts(client):
+    article = ArticleFactory(tags=["posture"])
+    related = ArticleFactory(tags=["posture"], title="Sitting well")
+    ArticleFactory(tags=["posture"], status=Status.DRAFT, title="Secret draft")
+    response = client.get(article.get_absolute_url())
+    assert list(response.context["related_articles"]) == [related]
+    assert "Secret draft" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "factory", [ArticleFactory, FAQFactory, TreatmentFactory, TriggerFactory], ids=lambda f: f.__name__
+)
+def test_drafts_are_not_found_by_visitors(client, factory):
+    item = factory(status=Status.DRAFT)
+    assert client.get(item.get_absolute_url()).status_code == 404
+
+
+def test_scheduled_article_is_not_found_before_its_time(client):
+    article = ArticleFactory(published_at=timezone.now() + datetime.timedelta(hours=1))
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_children_of_a_draft_article_are_not_found(client):
+    article = ArticleFactory(status=Status.DRAFT)
+    faq = FAQFactory(article=article)
+    treatment = TreatmentFactory(treatment_list=TreatmentListFactory(article=article))
+    assert client.get(faq.get_absolute_url()).status_code == 404
+    assert client.get(treatment.get_absolute_url()).status_code == 404
+    assert faq.question not in client.get(reverse("articles:faq-list")).content.decode()
+    assert treatment.name not in client.get(reverse("articles:treatment-list")).content.decode()
+
+
+def test_draft_faq_is_left_out_of_a_published_article(client):
+    article = ArticleFactory()
+    FAQFactory(article=article, question="Visible question?")
+    FAQFactory(article=article, question="Hidden question?", status=Status.DRAFT)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Visible question?" in html and "Hidden question?" not in html
+
+
+def test_staff_can_preview_a_draft_with_a_banner(staff_client):
+    article = ArticleFactory(status=Status.DRAFT)
+    FAQFactory(article=article, question="Shown in preview?")
+    response = staff_client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["is_preview"] is True
+    html = response.content.decode()
+    assert "Visitors cannot see this page yet" in html
+    assert "Shown in preview?" in html
+
+
+def test_staff_see_no_banner_on_published_pages(staff_client):
+    response = staff_client.get(ArticleFactory().get_absolute_url())
+    assert response.context["is_preview"] is False
+
+
+def test_trigger_page_lists_only_visible_articles(client):
+    trigger = TriggerFactory()
+    trigger.articles.add(ArticleFactory(title="Public article"), ArticleFactory(title="Draft one", status="draft"))
+    html = client.get(trigger.get_absolute_url()).content.decode()
+    assert "Public article" in html and "Draft one" not in html
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "999", "abc", "1.5", "%00", "last"])
+def test_odd_page_numbers_are_a_404_or_a_page_never_an_error(client, page):
+    ArticleFactory()
+    response = client.get(reverse("articles:list"), {"page": page})
+    assert response.status_code in (200, 404)
+
+
+@pytest.mark.parametrize("path", ["/articles/nope/", "/faqs/nope/", "/treatments/nope/", "/triggers/nope/"])
+def test_unknown_slugs_are_a_friendly_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def article_with_parts(n, tags):
+    article = ArticleFactory(tags=tags)
+    FAQFactory.create_batch(n, article=article, tags=tags)
+    for kind in ("acute", "preventive"):
+        TreatmentFactory.create_batch(n, treatment_list=TreatmentListFactory(article=article, kind=kind), tags=tags)
+    for trigger in TriggerFactory.create_batch(n, tags=tags):
+        trigger.articles.add(article)
+    ArticleFactory.create_batch(n, tags=tags)
+    return article
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
+    tags = [f"tag {i}" for i in range(size)]
+    article = article_with_parts(size, tags)
+    with django_assert_num_queries(7):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
