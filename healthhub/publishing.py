@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from healthhub.cache import content_changed
 from healthhub.markdown import render_markdown
 
 
@@ -34,6 +35,12 @@ class PublishableQuerySet(models.QuerySet):
                 parent |= Q(**{f"{path}__isnull": True})
             rule &= parent
         return self.filter(rule)
+
+    def update(self, **kwargs):
+        # Bulk updates (such as the admin's publish action) send no signals.
+        rows = super().update(**kwargs)
+        content_changed()
+        return rows
 
     def sharing_tags(self, obj):
         """Other items that share tags with `obj`, most shared tags first, then newest.

@@ -22,6 +22,8 @@ urlpatterns = [
     path("tags/", include((tag_patterns, "tags"))),
     path("search/", views.search, name="search"),
     path("editor/", include((editor_patterns, "editor"))),
+    path("healthz/", views.healthz, name="healthz"),
+    path("livez/", views.livez, name="livez"),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,8 +2,12 @@
 
 import unicodedata
 
-from django.http import Http404
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django_ratelimit.decorators import ratelimit
 from taggit.models import Tag
 
 from articles.models import Article
@@ -66,6 +70,7 @@ def clean_query(text):
     return " ".join(printable.split())[:SEARCH_MAX_LENGTH].strip()
 
 
+@ratelimit(key="ip", rate=lambda group, request: settings.SEARCH_RATE, block=True)
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     groups = content.search(query) if query else []
@@ -74,3 +79,26 @@ def search(request):
         "search/search.html",
         {"query": query, "groups": groups, "total": sum(len(items) for _, items in groups)},
     )
+
+
+def rate_limited(request, exception):
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@never_cache
+def healthz(request):
+    """For load balancers: 200 when this server can reach its database, 503 when it cannot."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+def livez(request):
+    """The process answers; touches nothing else (also the ceiling in benchmarks)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,79 @@
+"""Cached anonymous pages and the content version that invalidates them.
+
+Every cached page is stored under the current *content version*. Any change to
+content, tags or glossary terms starts a new version (after the transaction
+commits), so no visitor is served a page that shows something changed since.
+Publication times make content change without a save, so the version also
+carries the next scheduled publication time and expires by itself then.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+VERSION_KEY = "content-version"
+WATCHED_APPS = {"articles", "glossary", "taggit"}
+
+
+@dataclass(frozen=True)
+class ContentVersion:
+    number: int
+    changed_at: float  # Unix time of the last change, for Last-Modified
+    next_change_at: float | None  # Unix time at which scheduled content goes live
+
+
+def _publishable_models():
+    from healthhub.content import CONTENT_TYPES
+
+    return [content_type.model for content_type in CONTENT_TYPES]
+
+
+def next_scheduled_change(now):
+    """The earliest future moment at which some item's visibility changes by the clock alone."""
+    moments = []
+    for model in _publishable_models():
+        fields = [f.name for f in model._meta.get_fields() if f.name in ("published_at", "unpublish_at")]
+        for name in fields:
+            moment = model.objects.filter(**{f"{name}__gt": now}).aggregate(first=Min(name))["first"]
+            if moment:
+                moments.append(moment)
+    return min(moments).timestamp() if moments else None
+
+
+def _new_version(now):
+    version = ContentVersion(
+        number=time.time_ns(),
+        changed_at=now.timestamp(),
+        next_change_at=next_scheduled_change(now),
+    )
+    cache.set(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def current_version():
+    now = timezone.now()
+    version = cache.get(VERSION_KEY)
+    if version is None or (version.next_change_at is not None and now.timestamp() >= version.next_change_at):
+        version = _new_version(now)
+    return version
+
+
+def content_changed():
+    """Start a new content version once the current transaction commits."""
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+
+
+def page_timeout(version, limit):
+    """Seconds a page may be cached: at most `limit`, and never past the next scheduled change."""
+    if version.next_change_at is None:
+        return limit
+    return max(0, min(limit, int(version.next_change_at - time.time())))
+
+
+def on_model_change(sender, **kwargs):
+    if sender._meta.app_label in WATCHED_APPS:
+        content_changed()

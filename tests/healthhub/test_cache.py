@@ -1,0 +1,128 @@
+import datetime
+import socket
+
+import pytest
+from django.core.cache import caches
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from healthhub.publishing import Status
+from tests.factories import ArticleFactory, FAQFactory, TermFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def redis_reachable():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+BACKENDS = [
+    pytest.param({"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, id="locmem"),
+    pytest.param(
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"},
+        id="redis",
+        marks=pytest.mark.skipif(not redis_reachable(), reason="no Redis server on 127.0.0.1:6379"),
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def page_cache(request, settings, django_capture_on_commit_callbacks):
+    settings.CACHES = {"default": {**request.param, "KEY_PREFIX": "healthhub-tests"}}
+    settings.PAGE_CACHE_SECONDS = 300
+    caches["default"].clear()
+    yield django_capture_on_commit_callbacks
+    caches["default"].clear()
+
+
+def test_second_anonymous_view_is_served_from_the_cache(client, page_cache, django_assert_num_queries):
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(article.get_absolute_url())
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_editing_an_article_invalidates_its_cached_page(client, page_cache):
+    article = ArticleFactory(title="Old title")
+    client.get(article.get_absolute_url())
+    with page_cache(execute=True):
+        article.title = "New title"
+        article.save()
+    response = client.get(article.get_absolute_url())
+    assert response["X-Cache"] == "miss"
+    assert "New title" in response.content.decode()
+
+
+def test_changing_a_glossary_term_invalidates_pages_that_show_it(client, page_cache):
+    TermFactory(term="Kyphosis")
+    client.get(reverse("glossary:term-list"))
+    with page_cache(execute=True):
+        TermFactory(term="Lordosis")
+    assert "Lordosis" in client.get(reverse("glossary:term-list")).content.decode()
+
+
+def test_retagging_invalidates_tag_pages(client, page_cache):
+    article = ArticleFactory(tags=["sleep"])
+    assert client.get(reverse("tags:detail", args=["sleep"])).status_code == 200
+    with page_cache(execute=True):
+        article.tags.set(["rest"])
+    assert client.get(reverse("tags:detail", args=["sleep"])).status_code == 404
+
+
+def test_bulk_publish_invalidates_cached_lists(client, page_cache):
+    ArticleFactory(title="Draft to publish", status=Status.DRAFT)
+    client.get(reverse("articles:list"))
+    with page_cache(execute=True):
+        Article.objects.update(status=Status.PUBLISHED)
+    assert "Draft to publish" in client.get(reverse("articles:list")).content.decode()
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(client, page_cache, monkeypatch):
+    soon = timezone.now() + datetime.timedelta(seconds=30)
+    ArticleFactory(title="Scheduled one", published_at=soon)
+    assert "Scheduled one" not in client.get(reverse("articles:list")).content.decode()
+    later = soon + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    monkeypatch.setattr("time.time", lambda: later.timestamp())
+    assert "Scheduled one" in client.get(reverse("articles:list")).content.decode()
+
+
+def test_staff_always_get_a_fresh_page(staff_client, page_cache):
+    article = ArticleFactory()
+    staff_client.get(article.get_absolute_url())
+    response = staff_client.get(article.get_absolute_url())
+    assert "X-Cache" not in response
+
+
+def test_cached_pages_carry_last_modified_and_answer_conditional_gets(client, page_cache):
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    assert first.has_header("Last-Modified") and first.has_header("ETag")
+    again = client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    since = client.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+
+
+def test_not_found_pages_are_not_cached(client, page_cache):
+    client.get("/articles/later/")
+    with page_cache(execute=True):
+        ArticleFactory(slug="later")
+    assert client.get("/articles/later/").status_code == 200
+
+
+def test_faq_change_invalidates_its_article_page(client, page_cache):
+    faq = FAQFactory(question="Old question?")
+    client.get(faq.article.get_absolute_url())
+    with page_cache(execute=True):
+        faq.question = "New question?"
+        faq.save()
+    assert "New question?" in client.get(faq.article.get_absolute_url()).content.decode()
