@@ -20,6 +20,7 @@ help:
 	@echo "make test           the whole test suite (SQLite; set DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make test-postgres  the suite on the local PostgreSQL"
 	@echo "make lint           ruff check and format check"
+	@echo "make bench          load benchmark (docs/performance.md)"
 
 $(BIN)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -62,3 +63,7 @@ format: venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+.PHONY: bench
+bench: venv  ## Load benchmark: 1k/10k/100k articles on SQLite and PostgreSQL (needs wrk; ~30-60 min)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
