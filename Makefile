@@ -67,3 +67,7 @@ clean:
 .PHONY: bench
 bench: venv  ## Load benchmark: 1k/10k/100k articles on SQLite and PostgreSQL (needs wrk; ~30-60 min)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+.PHONY: loadtest
+loadtest: venv  ## 64 visitors for 60 s on article and search pages while editors save (PostgreSQL; needs wrk)
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)

@@ -121,7 +121,8 @@ def _vocabulary(rng, now, terms, tags):
             for n in range(500)
         )
         TriggerTag.objects.bulk_create(_tag_rows(TriggerTag, triggers, tag_ids, rng, 2))
-        term_names = [f"{a} {b}" for a, b in itertools.product(TERM_PREFIXES, TERM_SUFFIXES)]
+        taken = {name.lower() for name in Term.objects.values_list("term", flat=True)}
+        term_names = [f"{a} {b}" for a, b in itertools.product(TERM_PREFIXES, TERM_SUFFIXES) if f"{a} {b}" not in taken]
         rng.shuffle(term_names)
         term_objects = Term.objects.bulk_create(
             Term(
