@@ -70,7 +70,7 @@ def test_related_articles_share_tags_and_exclude_drafts(client):
     related = ArticleFactory(tags=["posture"], title="Sitting well")
     ArticleFactory(tags=["posture"], status=Status.DRAFT, title="Secret draft")
     response = client.get(article.get_absolute_url())
-    assert list(response.context["related_articles"]) == [related]
+    assert [entry.item for entry in response.context["related"]] == [related]
     assert "Secret draft" not in response.content.decode()
 
 
