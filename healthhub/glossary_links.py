@@ -87,8 +87,10 @@ class Matcher:
         self.valid_until = valid_until
         self.phrases = {}
         exact = {}
+        # reverse() once, not once per term: building for thousands of terms stays quick.
+        url = reverse("glossary:term-detail", args=["--slug--"])
         for term in terms:
-            entry = Entry(term["pk"], reverse("glossary:term-detail", args=[term["slug"]]), term["short_definition"])
+            entry = Entry(term["pk"], url.replace("--slug--", term["slug"]), term["short_definition"])
             names = [term["term"], *(line.strip() for line in term["aliases"].splitlines())]
             for key in filter(None, map(_key, names)):
                 exact.setdefault(key, entry)
@@ -105,29 +107,42 @@ class Matcher:
 
     def find(self, text):
         """(start, end, entry) for each longest match in plain text, left to right, never overlapping."""
-        words = list(_WORD.finditer(text))
-        folded = [_fold(word.group()) for word in words]
+        if text.isascii():
+            # lower() is casefold() for ASCII and keeps offsets: no per-word folding.
+            words = list(_WORD.finditer(text.lower()))
+            folded = [word.group() for word in words]
+        else:
+            words = list(_WORD.finditer(text))
+            folded = [_fold(word.group()) for word in words]
+        phrases, longest = self.phrases, self.longest
+        count = len(words)
         i = 0
-        while i < len(words):
-            most = self.longest.get(folded[i])
+        while i < count:
+            most = longest.get(folded[i])
             if most is None:
                 i += 1
                 continue
-            # Candidate phrases of 1..most words from here, stopping where the gap breaks a phrase.
-            keys = [folded[i]]
-            for j in range(i + 1, min(i + most, len(words))):
-                gap = _gap(text[words[j - 1].end() : words[j].start()])
-                if gap is None:
-                    break
-                keys.append(keys[-1] + gap + folded[j])
-            for length in range(len(keys), 0, -1):
-                entry = self.phrases.get(keys[length - 1])
+            # Extend the phrase word by word, remembering the longest known one,
+            # until a gap that cannot be inside a phrase (a comma, a full stop...).
+            key = folded[i]
+            best, length = phrases.get(key), 1
+            previous_end = words[i].end()
+            for j in range(i + 1, min(i + most, count)):
+                gap = text[previous_end : words[j].start()]
+                if gap != " ":
+                    gap = _gap(gap)
+                    if gap is None:
+                        break
+                key = key + gap + folded[j]
+                entry = phrases.get(key)
                 if entry is not None:
-                    yield words[i].start(), words[i + length - 1].end(), entry
-                    i += length
-                    break
-            else:
+                    best, length = entry, j - i + 1
+                previous_end = words[j].end()
+            if best is None:
                 i += 1
+                continue
+            yield words[i].start(), words[i + length - 1].end(), best
+            i += length
 
 
 def glossary_version():
@@ -207,7 +222,7 @@ class GlossaryLinker:
 
     def _link_text(self, escaped):
         """One text node (HTML-escaped) with its first mentions linked; rebuilt only from escaped parts."""
-        text = html.unescape(escaped)
+        text = html.unescape(escaped) if "&" in escaped else escaped
         out = []
         position = 0
         for start, end, entry in self.matcher.find(text):

@@ -5,8 +5,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import FAQ, Article, Treatment, Trigger
+from healthhub.glossary_links import get_matcher
 from healthhub.publishing import Status
-from tests.factories import ArticleFactory, FAQFactory, TreatmentFactory, TreatmentListFactory, TriggerFactory
+from tests.factories import (
+    ArticleFactory,
+    FAQFactory,
+    TermFactory,
+    TreatmentFactory,
+    TreatmentListFactory,
+    TriggerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +158,8 @@ def article_with_parts(n, tags):
     for trigger in TriggerFactory.create_batch(n, tags=tags):
         trigger.articles.add(article)
     ArticleFactory.create_batch(n, tags=tags)
+    TermFactory.create_batch(n, tags=tags)
+    TermFactory(term="plain text", short_definition="Linked in the article body.")
     return article
 
 
@@ -157,6 +167,11 @@ def article_with_parts(n, tags):
 def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     tags = [f"tag {i}" for i in range(size)]
     article = article_with_parts(size, tags)
-    with django_assert_num_queries(7):
+    get_matcher()  # built once per glossary change, not per page
+    # The article with its tags, FAQs, treatment lists, treatments and triggers (6),
+    # then one query per content type for related pages (6).
+    with django_assert_num_queries(6 + 6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
+    assert 'class="term-link"' in response.content.decode()
+    assert len(response.context["related"]) == min(6 * size, 8)
