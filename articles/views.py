@@ -9,6 +9,7 @@ from healthhub.views import VisibleMixin
 
 from .models import FAQ, Article, Treatment, TreatmentList, Trigger
 
+
 def grouped(items, key, labels):
     """[(label, [items])] in the order of `labels` (a choices list), skipping empty groups."""
     order = {value: rank for rank, (value, _label) in enumerate(labels)}

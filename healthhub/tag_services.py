@@ -4,11 +4,11 @@ from django.db import transaction
 from django.db.models import Min, Q
 from taggit.models import Tag
 
+from healthhub.content import CONTENT_TYPES
+
 
 def tag_throughs():
     """The through table of every tagged content type (one real foreign key per type)."""
-    from healthhub.content import CONTENT_TYPES
-
     return [content_type.model.tags.through for content_type in CONTENT_TYPES]
 
 
@@ -25,7 +25,7 @@ def merge_tags(*, target: Tag, sources: list[Tag]) -> int:
         from_sources = through.objects.filter(tag_id__in=source_ids)
         from_sources.filter(content_object__in=through.objects.filter(tag=target).values("content_object")).delete()
         first_per_item = from_sources.values("content_object").annotate(first=Min("pk")).values("first")
-        from_sources.exclude(pk__in=list(first_per_item)).delete()
+        from_sources.exclude(pk__in=first_per_item).delete()
         moved += from_sources.update(tag=target)
     Tag.objects.filter(pk__in=source_ids).delete()
     return moved
