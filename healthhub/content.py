@@ -33,6 +33,8 @@ class ContentType:
     select_related: tuple = ()
     # Stored HTML fields visitors read, where glossary terms are linked.
     html_fields: tuple = ()
+    # Lookup from an item to the article(s) whose page shows it, if any.
+    article_path: str = ""
 
     def visible(self):
         queryset = self.model.objects.published()
@@ -43,8 +45,8 @@ class ContentType:
 
 CONTENT_TYPES = (
     ContentType("article", "Articles", Article, ("title", "summary", "body"), html_fields=("body_html",)),
-    ContentType("faq", "FAQs", FAQ, ("question", "answer"), ("article",), ("answer_html",)),
-    ContentType("treatment-list", "Treatment lists", TreatmentList, ("title", "intro"), ("article",)),
+    ContentType("faq", "FAQs", FAQ, ("question", "answer"), ("article",), ("answer_html",), "article"),
+    ContentType("treatment-list", "Treatment lists", TreatmentList, ("title", "intro"), ("article",), (), "article"),
     ContentType(
         "treatment",
         "Treatments",
@@ -52,8 +54,16 @@ CONTENT_TYPES = (
         ("name", "description", "contraindications"),
         ("treatment_list",),
         ("description_html", "contraindications_html"),
+        "treatment_list__article",
     ),
-    ContentType("trigger", "Triggers", Trigger, ("name", "description"), html_fields=("description_html",)),
+    ContentType(
+        "trigger",
+        "Triggers",
+        Trigger,
+        ("name", "description"),
+        html_fields=("description_html",),
+        article_path="articles",
+    ),
     ContentType(
         "term", "Glossary terms", Term, ("term", "aliases", "short_definition", "definition"), (), ("definition_html",)
     ),
@@ -142,13 +152,17 @@ def related(obj, *, limit=RELATED_LIMIT):
     """Visible items of every type sharing tags with `obj`: most shared tags first, then newest.
 
     One query per type (`sharing_tags`), whatever the number of items or tags;
-    `obj.tags.all()` should be prefetched. `obj` itself is left out.
+    `obj.tags.all()` should be prefetched. `obj` itself is left out, and so are
+    an article's own FAQs, treatments and triggers: its page shows them already.
     """
     if not obj.tags.all():
         return []
     ranked = []
     for rank, content_type in enumerate(CONTENT_TYPES):
-        for item in content_type.visible().sharing_tags(obj)[:limit]:
+        candidates = content_type.visible()
+        if isinstance(obj, Article) and content_type.article_path:
+            candidates = candidates.exclude(**{content_type.article_path: obj})
+        for item in candidates.sharing_tags(obj)[:limit]:
             ranked.append(((-item.shared_tags, -item.published_at.timestamp(), rank, item.pk), item, content_type))
     ranked.sort(key=lambda entry: entry[0])
     return [Related(content_type, item) for _key, item, content_type in ranked[:limit]]

@@ -174,4 +174,16 @@ def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert 'class="term-link"' in response.content.decode()
-    assert len(response.context["related"]) == min(6 * size, 8)
+    # Other articles and terms; its own FAQs, treatments and triggers are on the page already.
+    assert len(response.context["related"]) == min(2 * size, 8)
+
+
+@pytest.mark.parametrize("factory", [FAQFactory, TreatmentFactory, TriggerFactory], ids=lambda f: f.__name__)
+def test_detail_pages_show_related_pages_of_every_type(client, factory):
+    item = factory(tags=["sleep"])
+    ArticleFactory(tags=["sleep"], title="Sleep article")
+    TermFactory(tags=["sleep"], term="Melatonin")
+    response = client.get(item.get_absolute_url())
+    assert {entry.item.__class__.__name__ for entry in response.context["related"]} >= {"Article", "Term"}
+    html = response.content.decode()
+    assert "Related pages" in html and "Sleep article" in html and "Melatonin" in html

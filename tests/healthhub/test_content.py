@@ -99,3 +99,12 @@ class TestAutocomplete:
     def test_names_starting_with_the_query_come_first(self):
         ArticleFactory(tags=["poor sleep", "sleep", "deep sleep"])
         assert [tag.name for tag in content.visible_tags_matching("sle")] == ["sleep", "deep sleep", "poor sleep"]
+
+
+def test_an_articles_own_faqs_treatments_and_triggers_are_not_related_to_it():
+    article = ArticleFactory(tags=["sleep"])
+    FAQFactory(article=article, tags=["sleep"])
+    TreatmentFactory(treatment_list=TreatmentListFactory(article=article, tags=["sleep"]), tags=["sleep"])
+    TriggerFactory(tags=["sleep"]).articles.add(article)
+    elsewhere = FAQFactory(tags=["sleep"], article=None)
+    assert [entry.item for entry in content.related(article)] == [elsewhere]
