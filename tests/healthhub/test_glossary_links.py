@@ -2,7 +2,9 @@ import datetime
 import re
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from healthhub.glossary_links import GlossaryLinker, Matcher, get_matcher
@@ -247,3 +249,13 @@ def test_benchmark_command_reports_median_and_95th_percentile(capsys):
     call_command("bench_glossary_links", terms=50, words=200, runs=3)
     output = capsys.readouterr().out
     assert "50 terms" in output and "median" in output and "95th percentile" in output
+
+
+@pytest.mark.django_db
+def test_bulk_publishing_terms_in_the_admin_rebuilds_the_matcher(staff_client):
+    term = TermFactory(term="fascia", status=Status.DRAFT)
+    assert GlossaryLinker().link("<p>fascia</p>") == "<p>fascia</p>"
+    staff_client.post(
+        reverse("admin:glossary_term_changelist"), {"action": "publish", ACTION_CHECKBOX_NAME: [str(term.pk)]}
+    )
+    assert linked_words(GlossaryLinker().link("<p>fascia</p>")) == ["fascia"]
