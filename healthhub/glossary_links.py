@@ -9,11 +9,13 @@ Matching is a dictionary lookup per word, not a search per term: every term
 name (and its plurals) is stored under its normalised spelling, and for each
 word of the text only the phrases that can start with that word are tried,
 longest first. The cost is per word of text, whatever the size of the
-glossary. The `Matcher` is built once per glossary version and kept in memory;
-saving or deleting a term moves the version on (the version lives in Django's
-cache, so every process sees the change when the cache is shared).
+glossary. The `Matcher` is built once per glossary version and kept in memory
+for at most MATCHER_MAX_AGE; saving or deleting a term moves the version on (the
+version lives in Django's cache, so every process sees the change at once when
+the cache is shared).
 """
 
+import datetime
 import html
 import re
 import unicodedata
@@ -25,7 +27,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from glossary.models import Term
+from healthhub.publishing import Status
+
 VERSION_KEY = "glossary-links:version"
+# Rebuild at least this often, in case a process missed a version change (e.g. a per-process cache).
+MATCHER_MAX_AGE = datetime.timedelta(minutes=5)
 
 # Sanitized HTML (nh3 output) quotes every attribute value with double quotes
 # and escapes "<" in text, so a tag is "<", then quoted strings or anything but ">".
@@ -167,22 +174,21 @@ _built = {"matcher": None}
 
 
 def get_matcher():
-    """The matcher for the current glossary: one query when the glossary changed, none otherwise."""
-    from glossary.models import Term
-
+    """The matcher for the current glossary: two queries when it changed or aged, none otherwise."""
     version = glossary_version()
     matcher = _built["matcher"]
     now = timezone.now()
-    if matcher is None or matcher.version != version or (matcher.valid_until and now >= matcher.valid_until):
+    if matcher is None or matcher.version != version or now >= matcher.valid_until:
         terms = list(Term.objects.published().values("pk", "term", "slug", "short_definition", "aliases"))
         # A scheduled term appears at its publication time without being saved again.
         upcoming = (
-            Term.objects.filter(status="published", published_at__gt=now)
+            Term.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
             .order_by("published_at")
             .values_list("published_at", flat=True)
             .first()
         )
-        matcher = Matcher(terms, version=version, valid_until=upcoming)
+        valid_until = min(upcoming, now + MATCHER_MAX_AGE) if upcoming else now + MATCHER_MAX_AGE
+        matcher = Matcher(terms, version=version, valid_until=valid_until)
         _built["matcher"] = matcher
     return matcher
 
