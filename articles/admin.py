@@ -53,6 +53,7 @@ class ArticleAdmin(PublishableAdmin):
         ("Publication", {"fields": ("status", "published_at")}),
         ("Picture", {"fields": ("hero_image", "hero_image_alt", "hero_image_credit"), "classes": ("collapse",)}),
         ("Disclaimer", {"fields": ("disclaimer",), "classes": ("collapse",)}),
+        ("Glossary links", {"fields": ("has_glossary_links",), "classes": ("collapse",)}),
     )
 
 

@@ -46,6 +46,12 @@ class Article(Publishable):
         blank=True,
         help_text="Shown at the end of the page. Leave blank for the standard medical disclaimer.",
     )
+    has_glossary_links = models.BooleanField(
+        "link glossary terms",
+        default=True,
+        help_text="Link the first mention of each glossary term on this page (body, questions and treatments) "
+        "to its explanation. Untick for pages where the links would get in the way.",
+    )
     tags = TaggableManager(
         through="ArticleTag",
         blank=True,

@@ -3,11 +3,11 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
+from healthhub import content
+from healthhub.glossary_links import GlossaryLinker
 from healthhub.views import VisibleMixin
 
 from .models import FAQ, Article, Treatment, TreatmentList, Trigger
-
-RELATED_LIMIT = 5
 
 
 def grouped(items, key, labels):
@@ -50,7 +50,8 @@ class ArticleDetailView(VisibleMixin, DetailView):
             treatment_groups=treatment_groups,
             trigger_groups=trigger_groups,
             toc_extras=[(anchor, label) for anchor, label, items in sections if items],
-            related_articles=Article.objects.published().sharing_tags(article)[:RELATED_LIMIT],
+            related=content.related(article),
+            glossary_linker=GlossaryLinker(enabled=article.has_glossary_links),
             **kwargs,
         )
 
@@ -67,7 +68,7 @@ class FAQDetailView(VisibleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            related_faqs=FAQ.objects.published().sharing_tags(self.object)[:RELATED_LIMIT], **kwargs
+            related=content.related(self.object), glossary_linker=GlossaryLinker(), **kwargs
         )
 
 
@@ -93,7 +94,7 @@ class TreatmentDetailView(VisibleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            related_treatments=Treatment.objects.published().sharing_tags(self.object)[:RELATED_LIMIT], **kwargs
+            related=content.related(self.object), glossary_linker=GlossaryLinker(), **kwargs
         )
 
 
@@ -115,6 +116,7 @@ class TriggerDetailView(VisibleMixin, DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             articles=self.object.articles.published(),
-            related_triggers=Trigger.objects.published().sharing_tags(self.object)[:RELATED_LIMIT],
+            related=content.related(self.object),
+            glossary_linker=GlossaryLinker(),
             **kwargs,
         )

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from healthhub.admin import PublishableAdmin
+from healthhub.glossary_links import glossary_changed
 
 from .models import Term
 
@@ -27,3 +28,14 @@ class TermAdmin(PublishableAdmin):
         "term", "slug", "short_definition", "definition", "aliases", "related_terms", "tags",
         "status", "published_at",
     )  # fmt: skip
+
+    # Bulk actions update rows without saving each term, so no signal tells glossary links to rebuild.
+    @admin.action(description=PublishableAdmin.publish.short_description)
+    def publish(self, request, queryset):
+        super().publish(request, queryset)
+        glossary_changed()
+
+    @admin.action(description=PublishableAdmin.unpublish.short_description)
+    def unpublish(self, request, queryset):
+        super().unpublish(request, queryset)
+        glossary_changed()

@@ -2,6 +2,8 @@ from itertools import groupby
 
 from django.views.generic import DetailView, ListView
 
+from healthhub import content
+from healthhub.glossary_links import GlossaryLinker
 from healthhub.views import VisibleMixin
 
 from .models import Term
@@ -27,8 +29,11 @@ class TermDetailView(VisibleMixin, DetailView):
     queryset = Term.objects.prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
+        term = self.object
         return super().get_context_data(
-            related_terms=self.object.related_terms.published(),
-            tagged_terms=Term.objects.published().sharing_tags(self.object)[:5],
+            related_terms=term.related_terms.published(),
+            related=content.related(term),
+            used_in=content.used_in(term),
+            glossary_linker=GlossaryLinker(exclude_term=term),
             **kwargs,
         )

@@ -84,3 +84,7 @@ class PublishableAdmin(EditorFieldsMixin, admin.ModelAdmin):
     def unpublish(self, request, queryset):
         count = queryset.update(status=Status.DRAFT, updated_at=timezone.now())
         self.message_user(request, f"{count} item(s) moved back to draft.", messages.SUCCESS)
+
+
+# Tags are edited across every content type at once: see healthhub/tag_admin.py.
+from healthhub import tag_admin  # noqa: E402, F401

@@ -4,14 +4,24 @@ Each content type is described once here; tag pages, tag counts and search
 loop over this list, and every query starts from `published()`.
 """
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Case, Count, Q, Value, When
+from taggit.models import Tag
 
 from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
 from glossary.models import Term
+from healthhub.glossary_links import GlossaryLinker, glossary_version
+
+RELATED_LIMIT = 8
+USED_IN_CANDIDATES = 200
+USED_IN_TIMEOUT = 300
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -21,6 +31,10 @@ class ContentType:
     model: type
     search_fields: tuple
     select_related: tuple = ()
+    # Stored HTML fields visitors read, where glossary terms are linked.
+    html_fields: tuple = ()
+    # Lookup from an item to the article(s) whose page shows it, if any.
+    article_path: str = ""
 
     def visible(self):
         queryset = self.model.objects.published()
@@ -30,15 +44,31 @@ class ContentType:
 
 
 CONTENT_TYPES = (
-    ContentType("article", "Articles", Article, ("title", "summary", "body")),
-    ContentType("faq", "FAQs", FAQ, ("question", "answer"), ("article",)),
-    ContentType("treatment-list", "Treatment lists", TreatmentList, ("title", "intro"), ("article",)),
+    ContentType("article", "Articles", Article, ("title", "summary", "body"), html_fields=("body_html",)),
+    ContentType("faq", "FAQs", FAQ, ("question", "answer"), ("article",), ("answer_html",), "article"),
+    ContentType("treatment-list", "Treatment lists", TreatmentList, ("title", "intro"), ("article",), (), "article"),
     ContentType(
-        "treatment", "Treatments", Treatment, ("name", "description", "contraindications"), ("treatment_list",)
+        "treatment",
+        "Treatments",
+        Treatment,
+        ("name", "description", "contraindications"),
+        ("treatment_list",),
+        ("description_html", "contraindications_html"),
+        "treatment_list__article",
     ),
-    ContentType("trigger", "Triggers", Trigger, ("name", "description")),
-    ContentType("term", "Glossary terms", Term, ("term", "aliases", "short_definition", "definition")),
+    ContentType(
+        "trigger",
+        "Triggers",
+        Trigger,
+        ("name", "description"),
+        html_fields=("description_html",),
+        article_path="articles",
+    ),
+    ContentType(
+        "term", "Glossary terms", Term, ("term", "aliases", "short_definition", "definition"), (), ("definition_html",)
+    ),
 )
+TYPE_OF = {content_type.model: content_type for content_type in CONTENT_TYPES}
 
 
 @dataclass(frozen=True)
@@ -66,14 +96,117 @@ def tag_uses():
     return sorted(uses, key=lambda use: use.name.casefold())
 
 
-def tagged(tag_slug):
-    """[(content type, visible items carrying the tag)] for the types that have any."""
+def tagged(tag_slugs):
+    """[(content type, visible items carrying every one of the tags)] for the types that have any.
+
+    One query per type (the tag test is a subquery on the type's through
+    table), plus one to prefetch the tags of each type that has items.
+    """
+    slugs = list(dict.fromkeys(tag_slugs))
     groups = []
     for content_type in CONTENT_TYPES:
-        items = list(content_type.visible().filter(tags__slug=tag_slug).prefetch_related("tags"))
+        through = content_type.model.tags.through
+        carrying_all = (
+            through.objects.filter(tag__slug__in=slugs)
+            .values("content_object")
+            .annotate(matched=Count("tag", distinct=True))
+            .filter(matched=len(slugs))
+            .values("content_object")
+        )
+        items = list(content_type.visible().filter(pk__in=carrying_all).prefetch_related("tags"))
         if items:
             groups.append((content_type, items))
     return groups
+
+
+def co_occurring(groups, exclude_slugs, *, limit=12):
+    """[(tag, how many of the items carry it)] over the items of `groups` (their tags prefetched)."""
+    counts = Counter()
+    tags = {}
+    for _content_type, items in groups:
+        for item in items:
+            for tag in item.tags.all():
+                if tag.slug not in exclude_slugs:
+                    counts[tag.slug] += 1
+                    tags[tag.slug] = tag
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], tags[pair[0]].name.casefold()))
+    return [(tags[slug], count) for slug, count in ranked[:limit]]
+
+
+def visible_tags_matching(query, *, limit=10):
+    """Tags on visible content whose name contains `query`; names starting with it first. One query."""
+    on_visible = reduce(or_, (Q(pk__in=ct.visible().filter(tags__isnull=False).values("tags")) for ct in CONTENT_TYPES))
+    starts = Case(When(name__istartswith=query, then=Value(0)), default=Value(1))
+    return list(
+        Tag.objects.filter(on_visible, name__icontains=query).annotate(starts=starts).order_by("starts", "name")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Related:
+    content_type: ContentType
+    item: object
+
+
+def related(obj, *, limit=RELATED_LIMIT):
+    """Visible items of every type sharing tags with `obj`: most shared tags first, then newest.
+
+    One query per type (`sharing_tags`), whatever the number of items or tags;
+    `obj.tags.all()` should be prefetched. `obj` itself is left out, and so are
+    an article's own FAQs, treatments and triggers: its page shows them already.
+    """
+    if not obj.tags.all():
+        return []
+    ranked = []
+    for rank, content_type in enumerate(CONTENT_TYPES):
+        candidates = content_type.visible()
+        if isinstance(obj, Article) and content_type.article_path:
+            candidates = candidates.exclude(**{content_type.article_path: obj})
+        for item in candidates.sharing_tags(obj)[:limit]:
+            ranked.append(((-item.shared_tags, -item.published_at.timestamp(), rank, item.pk), item, content_type))
+    ranked.sort(key=lambda entry: entry[0])
+    return [Related(content_type, item) for _key, item, content_type in ranked[:limit]]
+
+
+def used_in(term, *, candidates=USED_IN_CANDIDATES):
+    """[(content type, visible items whose text mentions `term`)], the way glossary links find it.
+
+    The database narrows each type to items containing the longest word of one
+    of the term's names (a superset); the glossary matcher then confirms each
+    mention (word boundaries, longest term wins, not in headings, links or
+    code). One query per type with text; cached until the glossary changes or
+    for USED_IN_TIMEOUT seconds, so newly published pages show up soon.
+    """
+    key = f"used-in:{term.pk}:{glossary_version()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return _used_in_groups(cached)
+    names = [name for name in [term.term, *term.alias_list] if _WORDS.search(name)]
+    words = {max(_WORDS.findall(name), key=len).lower() for name in names}
+    linker = GlossaryLinker()
+    found = []
+    for content_type in CONTENT_TYPES:
+        if not content_type.html_fields or not words:
+            continue
+        contains = reduce(
+            or_, (Q(**{f"{field}__icontains": word}) for field in content_type.html_fields for word in words)
+        )
+        items = content_type.visible().filter(contains)
+        if content_type.model is Term:
+            items = items.exclude(pk=term.pk)
+        for item in items[:candidates]:
+            if any(term.pk in linker.mentions(getattr(item, field)) for field in content_type.html_fields):
+                found.append((content_type.key, item))
+    cache.set(key, found, USED_IN_TIMEOUT)
+    return _used_in_groups(found)
+
+
+def _used_in_groups(found):
+    by_key = {content_type.key: content_type for content_type in CONTENT_TYPES}
+    groups = {}
+    for key, item in found:
+        groups.setdefault(key, []).append(item)
+    return [(by_key[key], items) for key, items in groups.items()]
 
 
 def search(query, *, limit=20):

@@ -225,6 +225,7 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Search and suggestions: per client address, across app servers when REDIS_URL is set.
 RATELIMIT_VIEW = "healthhub.views.rate_limited"
 SEARCH_RATE = os.environ.get("SEARCH_RATE", "60/m")
+AUTOCOMPLETE_RATE = os.environ.get("AUTOCOMPLETE_RATE", "300/m")  # one request per keystroke
 
 # --- Tags (django-taggit) ---------------------------------------------------
 # One vocabulary for all content: "Posture" and "posture" are the same tag, and

@@ -1,12 +1,29 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from healthhub import editor, views
 
+
+class TagSetConverter:
+    """One or more tag slugs joined by "+": /tags/sleep+posture/ is what carries both."""
+
+    regex = r"[-\w]+(?:\+[-\w]+)*"
+
+    def to_python(self, value):
+        return value.split("+")
+
+    def to_url(self, value):
+        return value if isinstance(value, str) else "+".join(value)
+
+
+register_converter(TagSetConverter, "tagset")
+
 tag_patterns = [
     path("", views.tag_list, name="list"),
-    path("<slug:slug>/", views.tag_detail, name="detail"),
+    # Before the tag pages: no tag page can be called "autocomplete".
+    path("autocomplete/", views.tag_autocomplete, name="autocomplete"),
+    path("<tagset:slugs>/", views.tag_detail, name="detail"),
 ]
 
 editor_patterns = [

@@ -1,12 +1,15 @@
 """Site-wide pages: home, tags and search."""
 
+import re
 import unicodedata
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 from taggit.models import Tag
 
@@ -14,6 +17,10 @@ from articles.models import Article
 from healthhub import content
 
 SEARCH_MAX_LENGTH = 200
+# Tag pages combine at most this many tags: /tags/a+b+c+d/.
+MAX_TAGS = 4
+AUTOCOMPLETE_MAX_LENGTH = 50
+TAG_SLUG = re.compile(r"[-\w]+")
 
 
 class VisibleMixin:
@@ -48,6 +55,8 @@ def home(request):
 
 
 def tag_list(request):
+    if request.GET.getlist("tag"):
+        return _tag_set_redirect([], request)
     uses = content.tag_uses()
     most = max((use.count for use in uses), default=1)
     # Five sizes, by share of the most used tag.
@@ -55,13 +64,55 @@ def tag_list(request):
     return render(request, "tags/tag_list.html", {"tags": sized})
 
 
-def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
-    groups = content.tagged(tag.slug)
-    if not groups:
-        # A tag used only on drafts must not reveal that they exist.
-        raise Http404("No published content has this tag.")
-    return render(request, "tags/tag_detail.html", {"tag": tag, "groups": groups})
+def _tag_set_redirect(slugs, request):
+    """`?tag=a&tag=b` (on /tags/ or a tag page) goes to the one address of that set: /tags/a+b/."""
+    wanted = [*slugs, *(slug for slug in request.GET.getlist("tag") if TAG_SLUG.fullmatch(slug))]
+    wanted = list(dict.fromkeys(wanted))[: MAX_TAGS + 1]
+    if not wanted:
+        return redirect("tags:list")
+    return redirect("tags:detail", slugs=wanted)
+
+
+def tag_detail(request, slugs):
+    """Everything visible that carries all the tags in the address, with links to narrow or widen.
+
+    Unknown tags, tags used only on drafts and sets nothing carries all give
+    the same page with status 404 (so drafts stay secret) and links to widen.
+    """
+    if request.GET.getlist("tag"):
+        return _tag_set_redirect(slugs, request)
+    slugs = list(dict.fromkeys(slugs))
+    if len(slugs) > MAX_TAGS:
+        raise Http404(f"Combine at most {MAX_TAGS} tags.")
+    names = dict(Tag.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    groups = content.tagged(slugs) if len(names) == len(slugs) else []
+    chosen = [(slug, names.get(slug, slug)) for slug in slugs]
+    context = {
+        "chosen": chosen,
+        "title": " + ".join(name for _slug, name in chosen),
+        "groups": groups,
+        "total": sum(len(items) for _content_type, items in groups),
+        # Widen: the same set less one tag; narrow: plus a tag the items also carry.
+        "wider": [(name, [s for s in slugs if s != slug]) for slug, name in chosen] if len(slugs) > 1 else [],
+        "narrower": [(tag, count, [*slugs, tag.slug]) for tag, count in content.co_occurring(groups, set(slugs))],
+        "can_narrow": len(slugs) < MAX_TAGS,
+    }
+    return render(request, "tags/tag_detail.html", context, status=200 if groups else 404)
+
+
+@require_GET
+@ratelimit(key="ip", rate=lambda group, request: settings.AUTOCOMPLETE_RATE, block=True)
+def tag_autocomplete(request):
+    """Tags on visible content whose name contains `q`, as JSON for the search box."""
+    query = clean_query(request.GET.get("q", ""))[:AUTOCOMPLETE_MAX_LENGTH]
+    tags = content.visible_tags_matching(query) if query else []
+    return JsonResponse(
+        {
+            "results": [
+                {"name": tag.name, "slug": tag.slug, "url": reverse("tags:detail", args=[tag.slug])} for tag in tags
+            ]
+        }
+    )
 
 
 def clean_query(text):

@@ -15,7 +15,10 @@ def _test_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    """Each test starts with an empty cache; page caching is tested on its own (tests/healthhub/test_cache.py)."""
+    """Each test starts with an empty cache (glossary matcher, "Used in" lists, rate limits).
+
+    Page caching is off here and tested on its own in tests/healthhub/test_cache.py.
+    """
     settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
     yield

@@ -5,8 +5,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import FAQ, Article, Treatment, Trigger
+from healthhub.glossary_links import get_matcher
 from healthhub.publishing import Status
-from tests.factories import ArticleFactory, FAQFactory, TreatmentFactory, TreatmentListFactory, TriggerFactory
+from tests.factories import (
+    ArticleFactory,
+    FAQFactory,
+    TermFactory,
+    TreatmentFactory,
+    TreatmentListFactory,
+    TriggerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +78,7 @@ def test_related_articles_share_tags_and_exclude_drafts(client):
     related = ArticleFactory(tags=["posture"], title="Sitting well")
     ArticleFactory(tags=["posture"], status=Status.DRAFT, title="Secret draft")
     response = client.get(article.get_absolute_url())
-    assert list(response.context["related_articles"]) == [related]
+    assert [entry.item for entry in response.context["related"]] == [related]
     assert "Secret draft" not in response.content.decode()
 
 
@@ -150,6 +158,8 @@ def article_with_parts(n, tags):
     for trigger in TriggerFactory.create_batch(n, tags=tags):
         trigger.articles.add(article)
     ArticleFactory.create_batch(n, tags=tags)
+    TermFactory.create_batch(n, tags=tags)
+    TermFactory(term="plain text", short_definition="Linked in the article body.")
     return article
 
 
@@ -157,6 +167,23 @@ def article_with_parts(n, tags):
 def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     tags = [f"tag {i}" for i in range(size)]
     article = article_with_parts(size, tags)
-    with django_assert_num_queries(7):
+    get_matcher()  # built once per glossary change, not per page
+    # The article with its tags, FAQs, treatment lists, treatments and triggers (6),
+    # then one query per content type for related pages (6).
+    with django_assert_num_queries(6 + 6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
+    assert 'class="term-link"' in response.content.decode()
+    # Other articles and terms; its own FAQs, treatments and triggers are on the page already.
+    assert len(response.context["related"]) == min(2 * size, 8)
+
+
+@pytest.mark.parametrize("factory", [FAQFactory, TreatmentFactory, TriggerFactory], ids=lambda f: f.__name__)
+def test_detail_pages_show_related_pages_of_every_type(client, factory):
+    item = factory(tags=["sleep"])
+    ArticleFactory(tags=["sleep"], title="Sleep article")
+    TermFactory(tags=["sleep"], term="Melatonin")
+    response = client.get(item.get_absolute_url())
+    assert {entry.item.__class__.__name__ for entry in response.context["related"]} >= {"Article", "Term"}
+    html = response.content.decode()
+    assert "Related pages" in html and "Sleep article" in html and "Melatonin" in html

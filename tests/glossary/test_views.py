@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from glossary.models import Term
+from healthhub.glossary_links import get_matcher
 from healthhub.publishing import Status
-from tests.factories import TermFactory
+from tests.factories import ArticleFactory, FAQFactory, TermFactory, TreatmentFactory, TriggerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +57,59 @@ def test_unknown_term_is_a_404(client):
 
 def test_draft_term_is_a_404_for_visitors(client):
     assert client.get(TermFactory(status=Status.DRAFT).get_absolute_url()).status_code == 404
+
+
+def used_in(response):
+    return {content_type.key: [str(item) for item in items] for content_type, items in response.context["used_in"]}
+
+
+def test_term_page_lists_the_visible_pages_that_mention_it(client):
+    term = TermFactory(term="Fascia", aliases="connective tissue")
+    ArticleFactory(title="Mentions it", body="The fascia\nwraps muscles.")
+    ArticleFactory(title="Mentions an alias", body="Connective tissues stretch.")
+    ArticleFactory(title="Only a heading", body="## Fascia\n\nNothing else.")
+    ArticleFactory(title="Only in a link", body="[fascia](https://example.org/)")
+    ArticleFactory(title="Longer word", body="Fasciae and fascial lines.")
+    ArticleFactory(title="Draft mention", body="The fascia.", status=Status.DRAFT)
+    FAQFactory(question="A question?", answer="About fascia.")
+    TreatmentFactory(name="A treatment", description="Plain.", contraindications="Torn fascia.")
+    TriggerFactory(name="A trigger", description="Tight fascia.")
+    TermFactory(term="Myofascial release", definition="Works on the fascia.")
+    response = client.get(term.get_absolute_url())
+    assert used_in(response) == {
+        "article": ["Mentions an alias", "Mentions it"],
+        "faq": ["A question?"],
+        "treatment": ["A treatment"],
+        "trigger": ["A trigger"],
+        "term": ["Myofascial release"],
+    }
+    assert "Used in" in response.content.decode()
+
+
+def test_a_longer_term_takes_the_mention(client):
+    nerve = TermFactory(term="nerve")
+    TermFactory(term="greater occipital nerve block")
+    ArticleFactory(body="A greater occipital nerve block.")
+    assert used_in(client.get(nerve.get_absolute_url())) == {}
+
+
+def test_term_page_shows_related_pages_of_every_type(client):
+    term = TermFactory(tags=["sleep"])
+    ArticleFactory(tags=["sleep"], title="Sleep article")
+    TriggerFactory(tags=["sleep"], name="Late coffee")
+    html = client.get(term.get_absolute_url()).content.decode()
+    assert "More on the same topics" in html
+    assert "Sleep article" in html and "Late coffee" in html
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_term_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
+    term = TermFactory(term="fascia", tags=["anatomy"])
+    for _ in range(size):
+        ArticleFactory(body="The fascia.", tags=["anatomy"])
+        term.related_terms.add(TermFactory(tags=["anatomy"]))
+    get_matcher()
+    # Term with tags (2), related terms, six related-by-tag queries, five "Used in" queries (one per type with text).
+    with django_assert_num_queries(2 + 1 + 6 + 5):
+        response = client.get(term.get_absolute_url())
+    assert len(used_in(response)["article"]) == size

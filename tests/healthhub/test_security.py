@@ -115,3 +115,10 @@ def test_search_is_rate_limited_per_address(client, settings):
     limited = client.get(reverse("search"), {"q": "again"})
     assert limited["Retry-After"] == "60"
     assert "Please slow down" in limited.content.decode()
+
+
+def test_tag_suggestions_are_rate_limited_per_address(client, settings):
+    settings.AUTOCOMPLETE_RATE = "2/m"
+    ArticleFactory(tags=["posture"])
+    statuses = [client.get(reverse("tags:autocomplete"), {"q": "pos"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]

@@ -1,0 +1,260 @@
+"""Glossary terms linked where visitors read them.
+
+Stored `*_html` fields are sanitized HTML. At display time `GlossaryLinker`
+turns the first occurrence on a page of each published term (or alias) into a
+link to the term's page with its short definition as a tooltip, and leaves
+headings, links, code and abbreviations alone.
+
+Matching is a dictionary lookup per word, not a search per term: every term
+name (and its plurals) is stored under its normalised spelling, and for each
+word of the text only the phrases that can start with that word are tried,
+longest first. The cost is per word of text, whatever the size of the
+glossary. The `Matcher` is built once per glossary version and kept in memory
+for at most MATCHER_MAX_AGE; saving or deleting a term moves the version on (the
+version lives in Django's cache, so every process sees the change at once when
+the cache is shared).
+"""
+
+import datetime
+import html
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from glossary.models import Term
+from healthhub.publishing import Status
+
+VERSION_KEY = "glossary-links:version"
+# Rebuild at least this often, in case a process missed a version change (e.g. a per-process cache).
+MATCHER_MAX_AGE = datetime.timedelta(minutes=5)
+
+# Sanitized HTML (nh3 output) quotes every attribute value with double quotes
+# and escapes "<" in text, so a tag is "<", then quoted strings or anything but ">".
+_TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"]|"[^"]*")*>')
+# A word: letters and digits, with combining accents kept (text may be in NFD).
+_WORD = re.compile(r"[\w\u0300-\u036f]+")
+# What may stand between two words of one phrase, and how it is normalised.
+_GAPS = {"-": "-", "\u2010": "-", "\u2011": "-", "'": "'", "\u2019": "'"}
+# No links inside these: headings, existing links, code, and abbreviations that explain themselves.
+_NO_LINK = {"a", "abbr", "code", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "pre"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    term_id: int
+    url: str
+    definition: str
+
+
+def _fold(word):
+    word = word.casefold()
+    return word if word.isascii() else unicodedata.normalize("NFC", word)
+
+
+def _gap(text):
+    """The normalised separator between two words of a phrase, or None if they cannot form one."""
+    if text.isspace():
+        return " "
+    return _GAPS.get(text)
+
+
+def _key(name):
+    """A name's normalised spelling: folded words joined by normalised gaps; None if it has no words."""
+    words = list(_WORD.finditer(name))
+    if not words:
+        return None
+    parts = [_fold(words[0].group())]
+    for before, word in zip(words, words[1:], strict=False):
+        gap = _gap(name[before.end() : word.start()])
+        if gap is None:
+            return None
+        parts += [gap, _fold(word.group())]
+    return "".join(parts)
+
+
+def _plurals(key):
+    """Plural spellings of the last word: cramp → cramps, reflex → reflexes, artery → arteries."""
+    forms = [key + "s", key + "es"]
+    if len(key) > 2 and key.endswith("y") and key[-2] not in "aeiou":
+        forms.append(key[:-1] + "ies")
+    return forms
+
+
+class Matcher:
+    """Every published term name and alias, by normalised spelling."""
+
+    def __init__(self, terms, *, version=None, valid_until=None):
+        self.version = version
+        self.valid_until = valid_until
+        self.phrases = {}
+        exact = {}
+        # reverse() once, not once per term: building for thousands of terms stays quick.
+        url = reverse("glossary:term-detail", args=["--slug--"])
+        for term in terms:
+            entry = Entry(term["pk"], url.replace("--slug--", term["slug"]), term["short_definition"])
+            names = [term["term"], *(line.strip() for line in term["aliases"].splitlines())]
+            for key in filter(None, map(_key, names)):
+                exact.setdefault(key, entry)
+                for plural in _plurals(key):
+                    self.phrases.setdefault(plural, entry)
+        # A real name beats another term's plural spelling.
+        self.phrases.update(exact)
+        # For each first word, the most words a phrase starting with it has.
+        self.longest = {}
+        for key in self.phrases:
+            first = _WORD.match(key).group()
+            words = len(_WORD.findall(key))
+            self.longest[first] = max(words, self.longest.get(first, 0))
+
+    def find(self, text):
+        """(start, end, entry) for each longest match in plain text, left to right, never overlapping."""
+        if text.isascii():
+            # lower() is casefold() for ASCII and keeps offsets: no per-word folding.
+            words = list(_WORD.finditer(text.lower()))
+            folded = [word.group() for word in words]
+        else:
+            words = list(_WORD.finditer(text))
+            folded = [_fold(word.group()) for word in words]
+        phrases, longest = self.phrases, self.longest
+        count = len(words)
+        i = 0
+        while i < count:
+            most = longest.get(folded[i])
+            if most is None:
+                i += 1
+                continue
+            # Extend the phrase word by word, remembering the longest known one,
+            # until a gap that cannot be inside a phrase (a comma, a full stop...).
+            key = folded[i]
+            best, length = phrases.get(key), 1
+            previous_end = words[i].end()
+            for j in range(i + 1, min(i + most, count)):
+                gap = text[previous_end : words[j].start()]
+                if gap != " ":
+                    gap = _gap(gap)
+                    if gap is None:
+                        break
+                key = key + gap + folded[j]
+                entry = phrases.get(key)
+                if entry is not None:
+                    best, length = entry, j - i + 1
+                previous_end = words[j].end()
+            if best is None:
+                i += 1
+                continue
+            yield words[i].start(), words[i + length - 1].end(), best
+            i += length
+
+
+def glossary_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def glossary_changed():
+    """Rebuild the matcher on next use, now and again once the change is committed.
+
+    The immediate bump covers the current process; the one after commit makes
+    sure no other process rebuilt from data that was not yet committed.
+    """
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+_built = {"matcher": None}
+
+
+def get_matcher():
+    """The matcher for the current glossary: two queries when it changed or aged, none otherwise."""
+    version = glossary_version()
+    matcher = _built["matcher"]
+    now = timezone.now()
+    if matcher is None or matcher.version != version or now >= matcher.valid_until:
+        terms = list(Term.objects.published().values("pk", "term", "slug", "short_definition", "aliases"))
+        # A scheduled term appears at its publication time without being saved again.
+        upcoming = (
+            Term.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        valid_until = min(upcoming, now + MATCHER_MAX_AGE) if upcoming else now + MATCHER_MAX_AGE
+        matcher = Matcher(terms, version=version, valid_until=valid_until)
+        _built["matcher"] = matcher
+    return matcher
+
+
+def _chunks(stored_html):
+    """(piece, linkable) in order: tags and text inside no-link elements are not linkable."""
+    depth = 0  # how many no-link elements we are inside
+    position = 0
+    for tag in _TAG.finditer(stored_html):
+        if tag.start() > position:
+            yield stored_html[position : tag.start()], not depth
+        if tag.group(2).lower() in _NO_LINK:
+            depth = max(depth - 1, 0) if tag.group(1) else depth + 1
+        yield tag.group(), False
+        position = tag.end()
+    if position < len(stored_html):
+        yield stored_html[position:], not depth
+
+
+class GlossaryLinker:
+    """Links terms in the HTML fields of one page: each term once per page, never on its own page."""
+
+    def __init__(self, *, exclude_term=None, enabled=True, matcher=None):
+        self.enabled = enabled
+        self.matcher = matcher
+        self.linked = {exclude_term.pk} if exclude_term is not None else set()
+        self.tooltips = 0
+
+    def link(self, stored_html):
+        if not self.enabled or not stored_html:
+            return stored_html
+        if self.matcher is None:
+            self.matcher = get_matcher()
+        if not self.matcher.phrases:
+            return stored_html
+        return "".join(self._link_text(chunk) if linkable else chunk for chunk, linkable in _chunks(stored_html))
+
+    def _link_text(self, escaped):
+        """One text node (HTML-escaped) with its first mentions linked; rebuilt only from escaped parts."""
+        text = html.unescape(escaped) if "&" in escaped else escaped
+        out = []
+        position = 0
+        for start, end, entry in self.matcher.find(text):
+            if entry.term_id in self.linked:
+                continue
+            self.linked.add(entry.term_id)
+            self.tooltips += 1
+            tip_id = f"gloss:{self.tooltips}"
+            out.append(html.escape(text[position:start], quote=False))
+            out.append(
+                f'<span class="term"><a href="{html.escape(entry.url)}" class="term-link" '
+                f'aria-describedby="{tip_id}">{html.escape(text[start:end], quote=False)}</a>'
+                f'<span class="term-tip" id="{tip_id}" role="tooltip" hidden>{html.escape(entry.definition)}</span>'
+                "</span>"
+            )
+            position = end
+        if not out:
+            return escaped
+        out.append(html.escape(text[position:], quote=False))
+        return "".join(out)
+
+    def mentions(self, stored_html):
+        """The ids of the terms this HTML would link, first occurrences or not (for "Used in")."""
+        matcher = self.matcher or get_matcher()
+        found = set()
+        for chunk, linkable in _chunks(stored_html):
+            if linkable:
+                found.update(entry.term_id for _, _, entry in matcher.find(html.unescape(chunk)))
+        return found - self.linked
