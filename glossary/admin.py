@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin
 
-from healthhub.admin import PublishableAdmin
+from healthhub.admin import PublishableAdmin, PublishableForm
 
+from . import views
 from .models import Term
 
 
-class TermForm(forms.ModelForm):
+class TermForm(PublishableForm):
     class Meta:
         model = Term
         fields = "__all__"
@@ -23,7 +24,8 @@ class TermAdmin(PublishableAdmin):
     search_fields = ("term", "aliases", "short_definition", "definition")
     prepopulated_fields = {"slug": ("term",)}
     autocomplete_fields = ("related_terms",)
+    public_view = views.TermDetailView
     fields = (
-        "term", "slug", "short_definition", "definition", "aliases", "related_terms", "tags",
-        "status", "published_at",
+        "term", "slug", "short_definition", "definition", "readability", "aliases", "related_terms", "tags",
+        "status", "published_at", "unpublish_at", "version",
     )  # fmt: skip

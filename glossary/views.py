@@ -1,7 +1,9 @@
 from itertools import groupby
 
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from healthhub import structured_data
 from healthhub.views import VisibleMixin
 
 from .models import Term
@@ -11,7 +13,7 @@ class TermListView(ListView):
     """The A-Z: every visible term under its letter, with a letter bar to jump."""
 
     def get_queryset(self):
-        return Term.objects.published().only("term", "slug", "short_definition")
+        return Term.objects.published().only("term", "slug", "short_definition", "aliases")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -19,6 +21,7 @@ class TermListView(ListView):
         letters = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: t.letter)]
         used = {letter for letter, _ in letters}
         context["letters"] = letters
+        context["structured_data"] = [structured_data.glossary(self.request, terms)]
         context["alphabet"] = [(letter, letter in used) for letter in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]]
         return context
 
@@ -27,8 +30,18 @@ class TermDetailView(VisibleMixin, DetailView):
     queryset = Term.objects.prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
+        term = self.object
+        crumbs = [
+            ("Home", reverse("home")),
+            ("Glossary", reverse("glossary:term-list")),
+            (term.term, term.get_absolute_url()),
+        ]
         return super().get_context_data(
-            related_terms=self.object.related_terms.published(),
-            tagged_terms=Term.objects.published().sharing_tags(self.object)[:5],
+            related_terms=term.related_terms.published(),
+            tagged_terms=Term.objects.published().sharing_tags(term)[:5],
+            structured_data=[
+                structured_data.defined_term(self.request, term),
+                structured_data.breadcrumb_list(self.request, crumbs),
+            ],
             **kwargs,
         )

@@ -2,12 +2,15 @@
 
 import unicodedata
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
 from articles.models import Article
 from healthhub import content
+from healthhub.structured_data import absolute_url
 
 SEARCH_MAX_LENGTH = 200
 
@@ -74,3 +77,15 @@ def search(request):
         "search/search.html",
         {"query": query, "groups": groups, "total": sum(len(items) for _, items in groups)},
     )
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /editor/",
+        "Disallow: /search/",
+        f"Sitemap: {absolute_url(reverse('sitemap'), request)}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
