@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -35,6 +34,11 @@ admin.site.index_title = "Content"
 
 # The fields only Publishers may change once an item is published.
 SCHEDULE_FIELDS = ("published_at", "unpublish_at")
+
+
+def to_second(moment):
+    # The admin's time inputs show whole seconds: a saved 09:00:00.25 comes back as 09:00:00.
+    return moment.replace(microsecond=0) if moment else None
 
 
 class TagListFilter(admin.SimpleListFilter):
@@ -99,7 +103,7 @@ class PublishableForm(forms.ModelForm):
             self.add_error("status", "Only publishers can take published content offline.")
         elif was_published:
             for name in SCHEDULE_FIELDS:
-                if name in cleaned and cleaned[name] != self.saved[name]:
+                if name in cleaned and to_second(cleaned[name]) != to_second(self.saved[name]):
                     self.add_error(name, "Only publishers can change the schedule of published content.")
 
     def _check_version(self, cleaned):
@@ -307,11 +311,11 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_deleted")
         try:
             item = restore_deleted(record, user=request.user)
-        except IntegrityError:
+        except ValidationError as error:
             self.message_user(
                 request,
-                f"“{record}” cannot be restored: the item it belongs to is gone, or its web address is taken. "
-                "Restore its article first, or free the address.",
+                f"“{record}” cannot be restored: {' '.join(error.messages)} "
+                "If the article it belongs to was deleted too, restore that first.",
                 messages.ERROR,
             )
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_deleted")
@@ -329,8 +333,9 @@ def restore_deleted(record, *, user):
     item.status = Status.DRAFT
     item._history_user = user
     item._change_reason = "Restored after deletion"
-    with transaction.atomic():
-        item.save(force_insert=True)
+    # Checks what the database would refuse: a parent that is gone, a web address taken since.
+    item.full_clean()
+    item.save(force_insert=True)
     return item
 
 
