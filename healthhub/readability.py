@@ -17,6 +17,7 @@ WORDS_PER_MINUTE = 200
 WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")
 SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)|\n\s*\n")
 VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|td|th|dt|dd)>")
 # Labels from Flesch's own table, in plain words for editors.
 BANDS = [(80, "easy"), (60, "plain English"), (50, "fairly difficult"), (30, "difficult"), (-1000, "very difficult")]
 
@@ -46,7 +47,9 @@ def syllables(word):
 
 
 def plain_text(markdown_text):
-    return strip_tags(render_markdown(markdown_text).html)
+    # Headings, paragraphs and list items end a sentence even without a full stop.
+    html = BLOCK_END.sub("\n\n", render_markdown(markdown_text).html)
+    return strip_tags(html)
 
 
 def measure(markdown_text):

@@ -14,7 +14,7 @@
       .replace(/!\[[^\]]*\]\([^)]*\)/g, " ")          // images
       .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")         // links keep their text
       .replace(/<[^>]*>/g, " ")                        // stray HTML
-      .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+/gm, "") // headings, quotes, list markers
+      .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+/gm, "\n") // headings, quotes, list items end a sentence
       .replace(/[*_`~]/g, "");
   }
 

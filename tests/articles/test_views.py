@@ -6,7 +6,15 @@ from django.utils import timezone
 
 from articles.models import FAQ, Article, Treatment, Trigger
 from healthhub.publishing import Status
-from tests.factories import ArticleFactory, FAQFactory, TreatmentFactory, TreatmentListFactory, TriggerFactory
+from tests.factories import (
+    ArticleFactory,
+    FAQFactory,
+    ReferenceFactory,
+    ReviewerFactory,
+    TreatmentFactory,
+    TreatmentListFactory,
+    TriggerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,10 +151,16 @@ def test_unknown_slugs_are_a_friendly_404(client, path):
 
 
 def article_with_parts(n, tags):
-    article = ArticleFactory(tags=tags)
-    FAQFactory.create_batch(n, article=article, tags=tags)
+    article = ArticleFactory(tags=tags, reviewed_by=ReviewerFactory(), last_reviewed_on=datetime.date(2026, 1, 1))
+    references = ReferenceFactory.create_batch(n, article=article)
+    for faq in FAQFactory.create_batch(n, article=article, tags=tags):
+        faq.references.set(references)
     for kind in ("acute", "preventive"):
-        TreatmentFactory.create_batch(n, treatment_list=TreatmentListFactory(article=article, kind=kind), tags=tags)
+        treatments = TreatmentFactory.create_batch(
+            n, treatment_list=TreatmentListFactory(article=article, kind=kind), tags=tags
+        )
+        for treatment in treatments:
+            treatment.references.set(references)
     for trigger in TriggerFactory.create_batch(n, tags=tags):
         trigger.articles.add(article)
     ArticleFactory.create_batch(n, tags=tags)
