@@ -32,6 +32,17 @@ admin.site.site_header = "healthhub editors"
 admin.site.site_title = "healthhub editors"
 admin.site.index_title = "Content"
 
+# Rendered copies and bookkeeping: a comparison shows what editors wrote instead.
+HISTORY_HIDDEN_FIELDS = [
+    "body_html",
+    "toc",
+    "answer_html",
+    "description_html",
+    "contraindications_html",
+    "definition_html",
+    "updated_at",
+    "created_at",
+]
 # The fields only Publishers may change once an item is published.
 SCHEDULE_FIELDS = ("published_at", "unpublish_at")
 
@@ -171,6 +182,7 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
     list_per_page = 50
     change_form_template = "admin/healthhub/change_form.html"
     change_list_template = "admin/healthhub/change_list.html"
+    object_history_template = "admin/healthhub/object_history.html"
     # The public detail view, for previews of unsaved changes; None where there is no page of its own.
     public_view = None
 
@@ -192,6 +204,11 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         name = f"{opts.app_label}_{opts.model_name}"
         return [
             path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name=f"{name}_preview"),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name=f"{name}_compare",
+            ),
             path("deleted/", self.admin_site.admin_view(self.deleted_view), name=f"{name}_deleted"),
             path(
                 "deleted/<int:history_id>/restore/",
@@ -279,6 +296,36 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         context = view.get_context_data(object=preview)
         context["is_preview"] = True
         return TemplateResponse(request, view.get_template_names(), context)
+
+    def compare_view(self, request, object_id):
+        """Two revisions side by side, field by field (only the fields that differ)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such item.")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        try:
+            ids = [int(request.GET[key]) for key in ("older", "newer")]
+        except (KeyError, ValueError):
+            return redirect(reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk]))
+        records = {record.history_id: record for record in obj.history.filter(history_id__in=ids)}
+        if len(records) != len(set(ids)):
+            raise Http404("No such revision of this item.")
+        older, newer = sorted((records[ids[0]], records[ids[1]]), key=lambda record: record.history_date)
+        delta = newer.diff_against(older, excluded_fields=HISTORY_HIDDEN_FIELDS)
+        changes = [
+            (self.model._meta.get_field(change.field).verbose_name, change.old, change.new) for change in delta.changes
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Compare revisions of “{obj}”",
+            "object_id": obj.pk,
+            "older": older,
+            "newer": newer,
+            "changes": changes,
+        }
+        return TemplateResponse(request, "admin/healthhub/compare_revisions.html", context)
 
     def deleted_view(self, request):
         if not self.has_add_permission(request):

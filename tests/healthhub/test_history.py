@@ -126,3 +126,31 @@ def test_unpublished_articles_are_previewed_by_staff_only(staff_client, status):
     assert Client().get(article.get_absolute_url()).status_code == 404
     response = staff_client.get(article.get_absolute_url())
     assert response.status_code == 200 and response.context["is_preview"]
+
+
+def test_any_two_revisions_can_be_compared(staff_client):
+    article = ArticleFactory(title="One", summary="Same summary.")
+    first = article.history.get()
+    staff_client.post(admin_url(Article, "change", article.pk), change_form(article, title="Two"))
+    article.refresh_from_db()
+    staff_client.post(admin_url(Article, "change", article.pk), change_form(article, title="Three", body="New."))
+    latest = article.history.latest("history_date")
+    history = staff_client.get(admin_url(Article, "history", article.pk)).content.decode()
+    assert admin_url(Article, "compare", article.pk) in history
+
+    # Asked newest first, shown oldest first.
+    response = staff_client.get(
+        admin_url(Article, "compare", article.pk), {"older": latest.history_id, "newer": first.history_id}
+    )
+    changes = {field: (old, new) for field, old, new in response.context["changes"]}
+    assert changes["title"] == ("One", "Three")
+    assert "body" in changes and "summary" not in changes and "body_html" not in changes
+
+
+def test_comparing_a_revision_of_another_item_is_a_404(staff_client):
+    article, other = ArticleFactory(), ArticleFactory()
+    response = staff_client.get(
+        admin_url(Article, "compare", article.pk),
+        {"older": article.history.get().history_id, "newer": other.history.get().history_id},
+    )
+    assert response.status_code == 404
