@@ -137,3 +137,18 @@ def test_site_wide_disclaimer_is_editable(client):
 
 def test_site_settings_start_with_the_standard_disclaimer():
     assert "does not replace advice from a qualified health professional" in SiteSettings.load().disclaimer
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_dashboard_and_reviewer_page_queries_do_not_grow(staff_client, django_assert_num_queries, size):
+    reviewer = ReviewerFactory()
+    for _ in range(size):
+        ArticleFactory(reviewed_by=ReviewerFactory(), last_reviewed_on=days(-400), next_review_due=days(-1))
+        ArticleFactory(reviewed_by=reviewer, last_reviewed_on=days(-340), next_review_due=days(5))
+        ArticleFactory()
+    url = reverse("admin:articles_article_reviews")
+    staff_client.get(url)  # session and permission caches
+    with django_assert_num_queries(6):  # session, user, permissions, overdue, due soon, never reviewed
+        staff_client.get(url)
+    with django_assert_num_queries(4):  # session, user, reviewer, their articles
+        staff_client.get(reviewer.get_absolute_url())
