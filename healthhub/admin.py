@@ -118,7 +118,10 @@ class PublishableForm(forms.ModelForm):
                     self.add_error(name, "Only publishers can change the schedule of published content.")
 
     def _check_version(self, cleaned):
-        opened = parse_datetime(cleaned.get("version") or "")
+        try:
+            opened = parse_datetime(cleaned.get("version") or "")
+        except ValueError:  # well-formed but impossible, e.g. month 13: treat as unknown
+            opened = None
         if not (self.saved and opened) or opened == self.saved["updated_at"]:
             return
         last = self.instance.history.order_by("-history_date").select_related("history_user").first()

@@ -232,3 +232,10 @@ def test_faq_admin_refuses_references_of_another_article(staff_client):
     data.update(references=[str(own.pk)], version=FAQ.objects.get(pk=faq.pk).updated_at.isoformat())
     assert staff_client.post(admin_url(FAQ, "change", faq.pk), data).status_code == 302
     assert list(faq.references.all()) == [own]
+
+
+@pytest.mark.parametrize("version", ["garbage", "2026-13-45T99:00:00+00:00"])
+def test_a_malformed_version_does_not_break_saving(staff_client, version):
+    article = ArticleFactory()
+    response = staff_client.post(admin_url(Article, "change", article.pk), change_form(article, version=version))
+    assert response.status_code == 302
