@@ -1,14 +1,52 @@
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from healthhub.markdown import render_markdown
-from healthhub.publishing import Publishable
+from healthhub.publishing import Publishable, PublishableQuerySet, publish_permission
 
 MARKDOWN_HELP = "Markdown: ## for a section heading, - for a list, [text](https://…) for a link."
+# How long a medical review stays current unless the reviewer says otherwise.
+REVIEW_INTERVAL_DAYS = 365
+DUE_SOON_DAYS = 30
+
+
+class Reviewer(models.Model):
+    """A health professional who checks articles; visitors see who they are and what they reviewed."""
+
+    name = models.CharField(max_length=150, help_text="Full name as it should appear, e.g. “Dr Amina Patel”.")
+    slug = models.SlugField(max_length=150, unique=True, help_text="The web address: /reviewers/<slug>/.")
+    credentials = models.CharField(
+        max_length=200, help_text="Qualifications and role, e.g. “MBBS, MRCP, consultant neurologist”."
+    )
+    affiliation = models.CharField(
+        max_length=200, blank=True, help_text="Where they work, e.g. “Royal Infirmary, Leeds”. Optional."
+    )
+    bio = models.TextField("short bio", blank=True, help_text="Two or three plain sentences about their experience.")
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:reviewer-detail", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(PublishableQuerySet):
+    def review_overdue(self, today=None):
+        return self.filter(next_review_due__lt=today or timezone.localdate())
+
+    def review_due_soon(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(next_review_due__gte=today, next_review_due__lte=today + datetime.timedelta(DUE_SOON_DAYS))
 
 
 class Article(Publishable):
@@ -52,29 +90,83 @@ class Article(Publishable):
         help_text="Link the first mention of each glossary term on this page (body, questions and treatments) "
         "to its explanation. Untick for pages where the links would get in the way.",
     )
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, help_text="The day a medical reviewer last checked the whole page."
+    )
+    reviewed_by = models.ForeignKey(
+        Reviewer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+        help_text="Who checked it. Add reviewers under “Reviewers”.",
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the page should be checked again. Left empty, it is set to 12 months after the last review.",
+    )
     tags = TaggableManager(
         through="ArticleTag",
         blank=True,
         help_text="Topics, separated by commas, e.g. posture, pain management.",
     )
 
+    objects = ArticleQuerySet.as_manager()
+
+    markdown_fields = ("body",)
+
     class Meta(Publishable.Meta):
         ordering = ["-published_at", "pk"]
+        permissions = [
+            publish_permission("article", "articles"),
+            ("review_article", "Can mark articles as medically reviewed"),
+        ]
 
     def __str__(self):
         return self.title
 
     def clean(self):
+        super().clean()
         if self.hero_image and not self.hero_image_alt.strip():
             raise ValidationError({"hero_image_alt": "Describe the picture for visitors who cannot see it."})
+        if self.last_reviewed_on and not self.reviewed_by_id:
+            raise ValidationError({"reviewed_by": "Say who reviewed the page."})
 
     def save(self, *args, **kwargs):
+        if self.last_reviewed_on and not self.next_review_due:
+            self.next_review_due = self.last_reviewed_on + datetime.timedelta(REVIEW_INTERVAL_DAYS)
+        super().save(*args, **kwargs)
+
+    def render_markdown_fields(self):
         rendered = render_markdown(self.body)
         self.body_html, self.toc = rendered.html, rendered.toc
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_review_overdue(self):
+        return bool(self.next_review_due and self.next_review_due < timezone.localdate())
+
+
+class Reference(models.Model):
+    """A source an article relies on, listed at the end of its page; its FAQs and treatments may cite it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    title = models.CharField(max_length=300, help_text="Title of the source, e.g. “Cluster headache: management”.")
+    url = models.URLField("web address", max_length=500, blank=True, help_text="Link to the source. Optional.")
+    publisher = models.CharField(
+        max_length=200, blank=True, help_text="Who published it, e.g. “NICE” or “The Lancet”. Optional."
+    )
+    accessed_on = models.DateField("date accessed", null=True, blank=True, help_text="When you last checked it.")
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first; the list is numbered.")
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class FAQ(Publishable):
@@ -93,6 +185,12 @@ class FAQ(Publishable):
         help_text="The article this question belongs to. Leave empty for a general question.",
     )
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    references = models.ManyToManyField(
+        Reference,
+        blank=True,
+        related_name="faqs",
+        help_text="Sources from the article's reference list this answer relies on.",
+    )
     tags = TaggableManager(through="FAQTag", blank=True, help_text="Topics, separated by commas.")
 
     visibility_parents = [("article", True)]
@@ -102,6 +200,7 @@ class FAQ(Publishable):
         verbose_name = "FAQ"
         verbose_name_plural = "FAQs"
         ordering = ["order", "pk"]
+        permissions = [publish_permission("faq", "FAQs")]
 
     def __str__(self):
         return self.question
@@ -135,6 +234,7 @@ class TreatmentList(Publishable):
 
     class Meta(Publishable.Meta):
         ordering = ["order", "pk"]
+        permissions = [publish_permission("treatmentlist", "treatment lists")]
 
     def __str__(self):
         return self.title
@@ -167,6 +267,12 @@ class Treatment(Publishable):
         max_length=20, choices=Evidence.choices, blank=True, help_text="How well the evidence supports it. Optional."
     )
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    references = models.ManyToManyField(
+        Reference,
+        blank=True,
+        related_name="treatments",
+        help_text="Sources from the article's reference list this treatment relies on.",
+    )
     tags = TaggableManager(through="TreatmentTag", blank=True, help_text="Topics, separated by commas.")
 
     visibility_parents = [("treatment_list", False), ("treatment_list__article", False)]
@@ -174,6 +280,7 @@ class Treatment(Publishable):
 
     class Meta(Publishable.Meta):
         ordering = ["order", "pk"]
+        permissions = [publish_permission("treatment", "treatments")]
 
     def __str__(self):
         return self.name
@@ -205,6 +312,7 @@ class Trigger(Publishable):
 
     class Meta(Publishable.Meta):
         ordering = ["name", "pk"]
+        permissions = [publish_permission("trigger", "triggers")]
 
     def __str__(self):
         return self.name

@@ -13,4 +13,5 @@ urlpatterns = [
     path("treatments/<slug:slug>/", views.TreatmentDetailView.as_view(), name="treatment-detail"),
     path("triggers/", views.TriggerListView.as_view(), name="trigger-list"),
     path("triggers/<slug:slug>/", views.TriggerDetailView.as_view(), name="trigger-detail"),
+    path("reviewers/<slug:slug>/", views.ReviewerDetailView.as_view(), name="reviewer-detail"),
 ]

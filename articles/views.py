@@ -1,13 +1,14 @@
 from itertools import groupby
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from healthhub import content
+from healthhub import content, structured_data
 from healthhub.glossary_links import GlossaryLinker
 from healthhub.views import VisibleMixin
 
-from .models import FAQ, Article, Treatment, TreatmentList, Trigger
+from .models import FAQ, Article, Reviewer, Treatment, TreatmentList, Trigger
 
 
 def grouped(items, key, labels):
@@ -28,17 +29,29 @@ class ArticleListView(ListView):
         return Article.objects.published().prefetch_related("tags")
 
 
+def number_citations(references, items):
+    """Give each cited reference the number it has in the article's list, for "[2]" links."""
+    numbers = {reference.pk: number for number, reference in enumerate(references, start=1)}
+    for item in items:
+        for reference in item.references.all():
+            reference.number = numbers.get(reference.pk)
+
+
 class ArticleDetailView(VisibleMixin, DetailView):
-    queryset = Article.objects.prefetch_related("tags")
+    queryset = Article.objects.select_related("reviewed_by").prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         article = self.object
         # The article is visible (or previewed by staff), so its parts need only their own state.
+        treatments = Treatment.objects.published(parents=False).prefetch_related("references")
         treatment_lists = article.treatment_lists.published(parents=False).prefetch_related(
-            Prefetch("treatments", queryset=Treatment.objects.published(parents=False))
+            Prefetch("treatments", queryset=treatments)
         )
-        faqs = list(article.faqs.published(parents=False))
+        faqs = list(article.faqs.published(parents=False).prefetch_related("references"))
+        references = list(article.references.all())
         treatment_groups = grouped(treatment_lists, lambda t: t.kind, TreatmentList.Kind.choices)
+        cited = [*faqs, *(t for _kind, lists in treatment_groups for tl in lists for t in tl.treatments.all())]
+        number_citations(references, cited)
         trigger_groups = grouped(article.triggers.published(), lambda t: t.category, Trigger.Category.choices)
         sections = [
             ("faqs", "Questions people ask", faqs),
@@ -52,8 +65,25 @@ class ArticleDetailView(VisibleMixin, DetailView):
             toc_extras=[(anchor, label) for anchor, label, items in sections if items],
             related=content.related(article),
             glossary_linker=GlossaryLinker(enabled=article.has_glossary_links),
+            references=references,
+            structured_data=self.structured_data(faqs),
             **kwargs,
         )
+
+    def structured_data(self, faqs):
+        article = self.object
+        crumbs = [
+            ("Home", reverse("home")),
+            ("Topics", reverse("articles:list")),
+            (article.title, article.get_absolute_url()),
+        ]
+        blocks = [
+            structured_data.article_page(self.request, article),
+            structured_data.breadcrumb_list(self.request, crumbs),
+        ]
+        if faqs:
+            blocks.append(structured_data.faq_page(self.request, faqs))
+        return blocks
 
 
 class FAQListView(ListView):
@@ -64,11 +94,23 @@ class FAQListView(ListView):
 
 
 class FAQDetailView(VisibleMixin, DetailView):
-    queryset = FAQ.objects.select_related("article").prefetch_related("tags")
+    queryset = FAQ.objects.select_related("article").prefetch_related("tags", "references")
 
     def get_context_data(self, **kwargs):
+        faq = self.object
+        crumbs = [
+            ("Home", reverse("home")),
+            ("FAQs", reverse("articles:faq-list")),
+            (faq.question, faq.get_absolute_url()),
+        ]
         return super().get_context_data(
-            related=content.related(self.object), glossary_linker=GlossaryLinker(), **kwargs
+            related=content.related(faq),
+            glossary_linker=GlossaryLinker(),
+            structured_data=[
+                structured_data.faq_page(self.request, [faq]),
+                structured_data.breadcrumb_list(self.request, crumbs),
+            ],
+            **kwargs,
         )
 
 
@@ -90,11 +132,20 @@ class TreatmentListView(ListView):
 
 
 class TreatmentDetailView(VisibleMixin, DetailView):
-    queryset = Treatment.objects.select_related("treatment_list__article").prefetch_related("tags")
+    queryset = Treatment.objects.select_related("treatment_list__article").prefetch_related("tags", "references")
 
     def get_context_data(self, **kwargs):
+        treatment = self.object
+        crumbs = [
+            ("Home", reverse("home")),
+            ("Treatments", reverse("articles:treatment-list")),
+            (treatment.name, treatment.get_absolute_url()),
+        ]
         return super().get_context_data(
-            related=content.related(self.object), glossary_linker=GlossaryLinker(), **kwargs
+            related=content.related(treatment),
+            glossary_linker=GlossaryLinker(),
+            structured_data=[structured_data.breadcrumb_list(self.request, crumbs)],
+            **kwargs,
         )
 
 
@@ -114,9 +165,28 @@ class TriggerDetailView(VisibleMixin, DetailView):
     queryset = Trigger.objects.prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
+        trigger = self.object
+        crumbs = [
+            ("Home", reverse("home")),
+            ("Triggers", reverse("articles:trigger-list")),
+            (trigger.name, trigger.get_absolute_url()),
+        ]
         return super().get_context_data(
-            articles=self.object.articles.published(),
-            related=content.related(self.object),
+            articles=trigger.articles.published(),
+            related=content.related(trigger),
             glossary_linker=GlossaryLinker(),
+            structured_data=[structured_data.breadcrumb_list(self.request, crumbs)],
+            **kwargs,
+        )
+
+
+class ReviewerDetailView(DetailView):
+    """Who a reviewer is and the visible articles they reviewed."""
+
+    model = Reviewer
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            reviewed_articles=Article.objects.published().filter(reviewed_by=self.object).order_by("title"),
             **kwargs,
         )

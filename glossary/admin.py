@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib import admin
 
-from healthhub.admin import PublishableAdmin
+from healthhub.admin import PublishableAdmin, PublishableForm
 from healthhub.glossary_links import glossary_changed
 
+from . import views
 from .models import Term
 
 
-class TermForm(forms.ModelForm):
+class TermForm(PublishableForm):
     class Meta:
         model = Term
         fields = "__all__"
@@ -24,9 +25,10 @@ class TermAdmin(PublishableAdmin):
     search_fields = ("term", "aliases", "short_definition", "definition")
     prepopulated_fields = {"slug": ("term",)}
     autocomplete_fields = ("related_terms",)
+    public_view = views.TermDetailView
     fields = (
-        "term", "slug", "short_definition", "definition", "aliases", "related_terms", "tags",
-        "status", "published_at",
+        "term", "slug", "short_definition", "definition", "readability", "aliases", "related_terms", "tags",
+        "status", "published_at", "unpublish_at", "version",
     )  # fmt: skip
 
     # Bulk actions update rows without saving each term, so no signal tells glossary links to rebuild.

@@ -7,7 +7,7 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from healthhub.publishing import Publishable
+from healthhub.publishing import Publishable, publish_permission
 
 
 class Term(Publishable):
@@ -30,6 +30,7 @@ class Term(Publishable):
 
     class Meta(Publishable.Meta):
         ordering = [Lower("term"), "pk"]
+        permissions = [publish_permission("term", "glossary terms")]
 
     def __str__(self):
         return self.term

@@ -1,14 +1,16 @@
 """The publication rule shared by every public content type.
 
 An item is visible to visitors when it is published, its publication time has
-passed, and every parent it hangs from (an FAQ's article, a treatment's list
+passed, its unpublish time (if any) has not, and every parent it hangs from (an FAQ's article, a treatment's list
 and that list's article) is visible too. `published()` is the only definition
 of that rule; views, tag pages, search, feeds, sitemaps and counts start from it.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from healthhub.cache import content_changed
 from healthhub.markdown import render_markdown
@@ -16,7 +18,27 @@ from healthhub.markdown import render_markdown
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
+
+
+def visible_rule(now, prefix=""):
+    """Published, publication time passed, unpublish time (if any) not yet reached."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": now}) & (
+        Q(**{f"{prefix}unpublish_at__isnull": True}) | Q(**{f"{prefix}unpublish_at__gt": now})
+    )
+
+
+def publish_permission(model_name, plural):
+    """The permission that lets Publishers publish, unpublish and schedule one content type.
+
+    Named "publish_<model name>" so that `can_publish()` finds it for any model.
+    """
+    return (f"publish_{model_name}", f"Can publish, unpublish and schedule {plural}")
+
+
+def can_publish(user, model):
+    return user.has_perm(f"{model._meta.app_label}.publish_{model._meta.model_name}")
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -28,9 +50,9 @@ class PublishableQuerySet(models.QuerySet):
         (or is being previewed by staff).
         """
         now = timezone.now()
-        rule = Q(status=Status.PUBLISHED, published_at__lte=now)
+        rule = visible_rule(now)
         for path, optional in self.model.visibility_parents if parents else ():
-            parent = Q(**{f"{path}__status": Status.PUBLISHED, f"{path}__published_at__lte": now})
+            parent = visible_rule(now, f"{path}__")
             if optional:
                 parent |= Q(**{f"{path}__isnull": True})
             rule &= parent
@@ -61,17 +83,28 @@ class Publishable(models.Model):
         max_length=20,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text="Drafts are seen only by staff. Published items appear once their publication time has passed.",
+        help_text=(
+            "Drafts and items in review are seen only by staff. Published items appear once their publication "
+            "time has passed. Only publishers can publish."
+        ),
     )
     published_at = models.DateTimeField(
         "publication time",
         default=timezone.now,
         help_text="When visitors can first see this. A future time schedules it, e.g. tomorrow 09:00.",
     )
+    unpublish_at = models.DateTimeField(
+        "unpublish time",
+        null=True,
+        blank=True,
+        help_text="Optional. When visitors stop seeing this, e.g. the end of a seasonal campaign. Empty: no end.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
+    # Every save and delete keeps a revision (who, when, what) that can be compared and restored.
+    history = HistoricalRecords(inherit=True)
 
     # (lookup path to a parent, whether that parent is optional), e.g.
     # [("article", True)] for an FAQ that may stand on its own.
@@ -87,13 +120,18 @@ class Publishable(models.Model):
 
     def save(self, *args, **kwargs):
         # Stored HTML is what visitors get: render it whenever the Markdown is saved.
-        for name in self.markdown_fields:
-            setattr(self, f"{name}_html", render_markdown(getattr(self, name)).html)
+        self.render_markdown_fields()
         super().save(*args, **kwargs)
 
-    @property
-    def is_published(self):
-        return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+    def clean(self):
+        super().clean()
+        if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
+            raise ValidationError({"unpublish_at": "The unpublish time must come after the publication time."})
+
+    def render_markdown_fields(self):
+        """Fill the stored HTML from the Markdown; also used by the unsaved-change preview."""
+        for name in self.markdown_fields:
+            setattr(self, f"{name}_html", render_markdown(getattr(self, name)).html)
 
     def is_visible(self):
         """Whether visitors can see this item, parents included (one query)."""

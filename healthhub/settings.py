@@ -43,6 +43,10 @@ if not SECRET_KEY:
     # Development only: a fresh key per process, so nothing secret is committed.
     SECRET_KEY = get_random_secret_key()
 
+# The public address used in feeds, the sitemap, canonical links and structured
+# data, e.g. https://health.example.org. Empty: taken from each request.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -55,6 +59,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "django.contrib.sitemaps",
+    "simple_history",
     "taggit",
     "markdownx",
     "axes",
@@ -74,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "healthhub.middleware.AnonymousPageCacheMiddleware",
+    # Records who made each revision, also for bulk actions and deletions.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",

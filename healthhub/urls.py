@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 
-from healthhub import editor, views
+from healthhub import editor, feeds, views
+from healthhub.sitemaps import SITEMAPS
 
 
 class TagSetConverter:
@@ -32,6 +34,13 @@ editor_patterns = [
     path("tags/", editor.tag_autocomplete, name="tag-autocomplete"),
 ]
 
+feed_patterns = [
+    path("articles/rss/", feeds.ArticleFeed(), name="articles-rss"),
+    path("articles/atom/", feeds.AtomArticleFeed(), name="articles-atom"),
+    path("tags/<slug:slug>/rss/", feeds.TagArticleFeed(), name="tag-rss"),
+    path("tags/<slug:slug>/atom/", feeds.AtomTagArticleFeed(), name="tag-atom"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("articles.urls")),
@@ -41,6 +50,9 @@ urlpatterns = [
     path("editor/", include((editor_patterns, "editor"))),
     path("healthz/", views.healthz, name="healthz"),
     path("livez/", views.livez, name="livez"),
+    path("feeds/", include((feed_patterns, "feeds"))),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
 ]
 

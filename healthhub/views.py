@@ -15,6 +15,7 @@ from taggit.models import Tag
 
 from articles.models import Article
 from healthhub import content
+from healthhub.structured_data import absolute_url
 
 SEARCH_MAX_LENGTH = 200
 # Tag pages combine at most this many tags: /tags/a+b+c+d/.
@@ -153,3 +154,15 @@ def healthz(request):
 def livez(request):
     """The process answers; touches nothing else (also the ceiling in benchmarks)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /editor/",
+        "Disallow: /search/",
+        f"Sitemap: {absolute_url(reverse('sitemap'), request)}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

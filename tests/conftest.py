@@ -35,3 +35,19 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def role_client(client, django_user_model):
+    """A signed-in staff member in one of the editorial groups: role_client("Editor")."""
+    from django.contrib.auth.models import Group
+
+    def sign_in(group_name):
+        user = django_user_model.objects.create_user(
+            group_name.lower().replace(" ", "-"), password="a-long-test-password", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        client.force_login(user)
+        return client
+
+    return sign_in

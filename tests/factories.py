@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
+from articles.models import FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger
 from glossary.models import Term
 from healthhub.publishing import Status
 
@@ -89,3 +89,24 @@ class TermFactory(PublishableFactory):
     class Meta:
         skip_postgeneration_save = True
         model = Term
+
+
+class ReviewerFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Dr Reviewer {n}")
+    slug = factory.Sequence(lambda n: f"reviewer-{n}")
+    credentials = "MBBS, consultant neurologist"
+    affiliation = "City Hospital"
+
+    class Meta:
+        model = Reviewer
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    article = factory.SubFactory(ArticleFactory)
+    title = factory.Sequence(lambda n: f"Guideline {n}")
+    url = factory.Sequence(lambda n: f"https://guidelines.example.org/{n}")
+    publisher = "Example Institute"
+    accessed_on = datetime.date(2026, 1, 15)
+
+    class Meta:
+        model = Reference

@@ -3,12 +3,12 @@ from django.contrib import admin
 from django.urls import reverse
 
 from articles.models import FAQ, Article, Treatment, TreatmentList
-from healthhub.publishing import Status
+from healthhub.publishing import Publishable, Status
 from tests.factories import ArticleFactory, TreatmentListFactory
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_label in ("articles", "glossary")]
+CONTENT_MODELS = [model for model in admin.site._registry if issubclass(model, Publishable)]
 
 
 def admin_url(model, view, *args):
@@ -75,7 +75,7 @@ def article_form(**overrides):
         "hero_image_credit": "",
         "disclaimer": "",
     }
-    for prefix in ("faqs", "treatment_lists", "Trigger_articles"):
+    for prefix in ("references", "faqs", "treatment_lists", "Trigger_articles"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(overrides)
     return data

@@ -10,6 +10,8 @@ from healthhub.publishing import Status
 from tests.factories import (
     ArticleFactory,
     FAQFactory,
+    ReferenceFactory,
+    ReviewerFactory,
     TermFactory,
     TreatmentFactory,
     TreatmentListFactory,
@@ -151,10 +153,16 @@ def test_unknown_slugs_are_a_friendly_404(client, path):
 
 
 def article_with_parts(n, tags):
-    article = ArticleFactory(tags=tags)
-    FAQFactory.create_batch(n, article=article, tags=tags)
+    article = ArticleFactory(tags=tags, reviewed_by=ReviewerFactory(), last_reviewed_on=datetime.date(2026, 1, 1))
+    references = ReferenceFactory.create_batch(n, article=article)
+    for faq in FAQFactory.create_batch(n, article=article, tags=tags):
+        faq.references.set(references)
     for kind in ("acute", "preventive"):
-        TreatmentFactory.create_batch(n, treatment_list=TreatmentListFactory(article=article, kind=kind), tags=tags)
+        treatments = TreatmentFactory.create_batch(
+            n, treatment_list=TreatmentListFactory(article=article, kind=kind), tags=tags
+        )
+        for treatment in treatments:
+            treatment.references.set(references)
     for trigger in TriggerFactory.create_batch(n, tags=tags):
         trigger.articles.add(article)
     ArticleFactory.create_batch(n, tags=tags)
@@ -168,9 +176,10 @@ def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
     tags = [f"tag {i}" for i in range(size)]
     article = article_with_parts(size, tags)
     get_matcher()  # built once per glossary change, not per page
-    # The article with its tags, FAQs, treatment lists, treatments and triggers (6),
-    # then one query per content type for related pages (6).
-    with django_assert_num_queries(6 + 6):
+    # The article with its tags, FAQs (+ their references), treatment lists, treatments (+ references),
+    # triggers, the article's references and the standard disclaimer (10), then one query per
+    # content type for related pages (6).
+    with django_assert_num_queries(10 + 6):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert 'class="term-link"' in response.content.decode()

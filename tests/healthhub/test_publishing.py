@@ -96,3 +96,74 @@ def test_sharing_tags_ranks_by_number_of_shared_tags_then_recency():
     ranked = list(Article.objects.published().sharing_tags(article))
     assert ranked == [two_shared_old, one_shared_new, one_shared_old]
     assert ranked[0].shared_tags == 2
+
+
+# Boundaries: the clock is set with monkeypatch so "just before" and "just after" are exact.
+
+MOMENT = datetime.datetime(2026, 3, 1, 15, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    def set_to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
+
+
+@pytest.mark.parametrize(
+    ("offset", "visible"),
+    [(-1, False), (0, True), (1, True)],
+    ids=["one second before", "at the time", "one second after"],
+)
+def test_scheduled_item_appears_exactly_at_its_publication_time(clock, offset, visible):
+    ArticleFactory(published_at=MOMENT)
+    clock(MOMENT + datetime.timedelta(seconds=offset))
+    assert Article.objects.published().exists() is visible
+
+
+@pytest.mark.parametrize(
+    ("offset", "visible"),
+    [(-1, True), (0, False), (1, False)],
+    ids=["one second before", "at the time", "one second after"],
+)
+def test_item_disappears_at_its_unpublish_time(clock, offset, visible):
+    ArticleFactory(published_at=MOMENT - datetime.timedelta(days=1), unpublish_at=MOMENT)
+    clock(MOMENT + datetime.timedelta(seconds=offset))
+    assert Article.objects.published().exists() is visible
+
+
+def test_publication_time_in_another_time_zone_is_the_same_instant(clock):
+    from zoneinfo import ZoneInfo
+
+    # 10:00 in New York on 1 March 2026 (EST, UTC-5) is 15:00 UTC.
+    ArticleFactory(published_at=datetime.datetime(2026, 3, 1, 10, 0, tzinfo=ZoneInfo("America/New_York")))
+    clock(MOMENT - datetime.timedelta(seconds=1))
+    assert not Article.objects.published().exists()
+    clock(MOMENT + datetime.timedelta(seconds=1))
+    assert Article.objects.published().exists()
+
+
+def test_children_disappear_when_their_article_is_unpublished_by_time(clock):
+    before = MOMENT - datetime.timedelta(days=1)
+    article = ArticleFactory(published_at=before, unpublish_at=MOMENT)
+    FAQFactory(article=article, published_at=before)
+    TreatmentFactory(treatment_list=TreatmentListFactory(article=article, published_at=before), published_at=before)
+    clock(MOMENT - datetime.timedelta(seconds=1))
+    assert FAQ.objects.published().exists()
+    assert Treatment.objects.published().exists()
+    clock(MOMENT)
+    assert not FAQ.objects.published().exists()
+    assert not Treatment.objects.published().exists()
+    assert FAQ.objects.published(parents=False).exists()
+
+
+@pytest.mark.parametrize(("model", "factory"), FACTORIES)
+def test_items_in_review_are_hidden(model, factory):
+    factory(status=Status.IN_REVIEW)
+    assert not model.objects.published().exists()
+
+
+def test_unpublished_by_time_article_is_not_found_by_visitors(client):
+    article = ArticleFactory(unpublish_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get(article.get_absolute_url()).status_code == 404
