@@ -60,6 +60,9 @@ class PublishableAdmin(EditorFieldsMixin, admin.ModelAdmin):
     save_on_top = True
     list_per_page = 50
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_list_display(self, request):
         return (*self.list_display_extra, "status", "published_at", "updated_at", "tag_list")
 
