@@ -100,14 +100,19 @@ def page(open_page):
     return open_page("desktop")
 
 
+@pytest.fixture(scope="session")
+def artifacts():
+    """artifacts/ (or $BROWSER_ARTIFACTS): screenshots and the printed PDF, kept for people to look at."""
+    (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
 @pytest.fixture
-def screenshot():
+def screenshot(artifacts):
     """screenshot(page, "home-phone") saves artifacts/screenshots/home-phone.png (the first screenful)."""
-    folder = ARTIFACTS / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
 
     def save(page, name):
-        path = folder / f"{name}.png"
+        path = artifacts / "screenshots" / f"{name}.png"
         page.screenshot(path=path)
         return path
 
