@@ -1,6 +1,17 @@
-"""Checks the browser tests make on any page: layout, text size, headings, axe-core."""
+"""Checks the browser tests make on any page: layout, text size, headings, axe-core.
 
-from axe_playwright_python.sync_playwright import Axe
+The test modules import Playwright's names from here, so that without Playwright
+they are skipped with this reason instead of failing to import.
+"""
+
+import pytest
+
+pytest.importorskip("playwright", reason="browser tests need Playwright: pip install -r requirements.txt")
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+__all__ = ["expect"]
 
 # The impacts that fail a page; axe's "moderate" and "minor" findings are tolerated.
 BLOCKING_IMPACTS = {"serious", "critical"}

@@ -18,13 +18,24 @@ CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 try:
     from playwright.sync_api import sync_playwright
 except ImportError:
-    pytest.skip("browser tests need Playwright: pip install -r requirements.txt", allow_module_level=True)
+    sync_playwright = None
 
-if not os.access(CHROMIUM_PATH, os.X_OK):
-    pytest.skip(
-        f"browser tests need Chromium at {CHROMIUM_PATH}: apt-get install chromium, or set CHROMIUM_PATH",
-        allow_module_level=True,
-    )
+if sync_playwright is None:
+    SKIP_REASON = "browser tests need Playwright: pip install -r requirements.txt"
+elif not os.access(CHROMIUM_PATH, os.X_OK):
+    SKIP_REASON = f"browser tests need Chromium at {CHROMIUM_PATH}: apt-get install chromium, or set CHROMIUM_PATH"
+else:
+    SKIP_REASON = None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip this folder's tests, with the reason, when there is no browser to run them in."""
+    if SKIP_REASON:
+        here = Path(__file__).parent
+        for item in items:
+            if item.path.is_relative_to(here):
+                item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
 
 # Playwright's sync API runs an asyncio event loop in the test's thread, so Django
 # takes the test's own database calls (creating users, loading content) for calls

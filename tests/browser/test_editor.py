@@ -3,9 +3,8 @@
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.checks import assert_fits_screen_and_reads_well, heading_problems
+from tests.browser.checks import assert_fits_screen_and_reads_well, expect, heading_problems
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.browser

@@ -3,9 +3,8 @@
 import re
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.checks import PUBLIC_PAGES, assert_fits_screen_and_reads_well
+from tests.browser.checks import PUBLIC_PAGES, assert_fits_screen_and_reads_well, expect
 
 pytestmark = pytest.mark.browser
 
