@@ -189,6 +189,9 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
     # The public detail view, for previews of unsaved changes; None where there is no page of its own.
     public_view = None
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_list_display(self, request):
         return (*self.list_display_extra, "status", "published_at", "updated_at", "tag_list")
 
