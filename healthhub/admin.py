@@ -191,6 +191,7 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-autocomplete-labels.js"]
 
     def get_list_display(self, request):
         return (*self.list_display_extra, "status", "published_at", "updated_at", "tag_list")
