@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from healthhub.admin import PublishableAdmin, PublishedByDefaultInline
+from healthhub.admin_import import ContentTransferMixin
 from healthhub.images import clean_image_upload
 
 from .models import FAQ, Article, Treatment, TreatmentList, Trigger
@@ -42,7 +43,7 @@ class TriggerInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishableAdmin):
+class ArticleAdmin(ContentTransferMixin, PublishableAdmin):
     form = ArticleForm
     list_display_extra = ("title",)
     search_fields = ("title", "slug", "summary", "body")

@@ -278,11 +278,18 @@ def check_keys(doc, mapping, allowed, what):
 # --- Writing ----------------------------------------------------------------
 
 
+def _newlines(text):
+    # Browsers send text areas with CRLF; files use LF, as the importer does.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def dump_value(field, value):
-    if field.kind == MOMENT:
-        return value.astimezone(datetime.UTC)
     if field.kind == LINES:
         return Flow(line.strip() for line in value.splitlines() if line.strip())
+    if isinstance(value, str):
+        return _newlines(value)
+    if field.kind == MOMENT:
+        return value.astimezone(datetime.UTC)
     return value
 
 
@@ -324,5 +331,5 @@ _Dumper.add_representer(Flow, lambda dumper, value: dumper.represent_sequence("t
 def dump_document(meta, body) -> bytes:
     """A content file: front matter (keys in the given order), then the Markdown body."""
     front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000, indent=2)
-    body = body.strip("\n")
+    body = _newlines(body).strip("\n")
     return f"---\n{front}---\n{body}\n".encode() if body else f"---\n{front}---\n".encode()

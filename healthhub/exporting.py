@@ -98,7 +98,7 @@ def export_files(articles=None, *, everything=True) -> Iterator[tuple[str, bytes
     glossary, article-less FAQs and article-less triggers.
     """
     articles = (Article.objects.all() if articles is None else articles).order_by("slug")
-    articles = articles.prefetch_related(
+    articles = articles.prefetch_related(None).prefetch_related(
         "tags",
         Prefetch("faqs", FAQ.objects.prefetch_related("tags")),
         Prefetch("treatment_lists", TreatmentList.objects.prefetch_related("tags", "treatments__tags")),
