@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 
@@ -45,7 +45,7 @@ from healthhub.content_files import (
     read_tags,
     read_value,
 )
-from healthhub.images import clean_image_upload
+from healthhub.images import clean_image_upload, is_plain_image
 
 
 def _keys(fields, *extra, body=None):
@@ -234,6 +234,11 @@ class _FileImport:
                 image = clean_image_upload(File(handle, name=image_path.name))
             except ValidationError as error:
                 self.doc.fail(f"hero_image '{hero['file']}': {' '.join(error.messages)}", hero, "file")
+            # An image that is already plain (e.g. exported by healthhub) is kept byte for byte.
+            handle.seek(0)
+            original = handle.read()
+        if is_plain_image(original):
+            image = ContentFile(original, name=image.name)
         if article.hero_image:
             try:
                 with article.hero_image.open("rb") as stored:
