@@ -9,7 +9,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -70,10 +70,14 @@ class ContentTransferMixin:
         import_url = path("import/", self.admin_site.admin_view(self.import_view), name="articles_article_import")
         return [import_url, *super().get_urls()]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if IS_POPUP_VAR not in request.GET and self.has_view_permission(request):
-            actions["export_as_zip"] = self.get_action(export_as_zip)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if (
+            action_location == ActionLocation.CHANGE_LIST
+            and IS_POPUP_VAR not in request.GET
+            and self.has_view_permission(request)
+        ):
+            actions["export_as_zip"] = self.get_action(export_as_zip, action_location)
         return actions
 
     def changelist_view(self, request, extra_context=None):
