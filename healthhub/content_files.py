@@ -19,7 +19,10 @@ from articles.models import Treatment, TreatmentList, Trigger
 from healthhub.publishing import Status
 from healthhub.tagging import MAX_TAG_LENGTH
 
-TEXT, CHOICE, MOMENT, NUMBER, LINES = "text", "choice", "moment", "number", "lines"
+TEXT, CHOICE, MOMENT, DATE, NUMBER, LINES = "text", "choice", "moment", "date", "number", "lines"
+# Defaults that depend on the item: keep the stored value (a new item gets the
+# model's default), or the item's position in its list.
+KEEP, POSITION = object(), object()
 
 
 class ContentError(Exception):
@@ -39,9 +42,7 @@ class Field:
     kind: str = TEXT
     required: bool = False
     choices: type[models.TextChoices] | None = None
-    # The value a missing or empty key stands for. For MOMENT, None keeps the
-    # item's current time (now, for a new item); for NUMBER, None is the item's
-    # position in its list.
+    # The value a missing or empty key stands for (None for nullable fields), or KEEP or POSITION.
     default: object = ""
     attr: str = ""
 
@@ -54,8 +55,8 @@ def _status(default):
     return Field("status", CHOICE, choices=Status, default=default)
 
 
-PUBLISHED_AT = Field("published_at", MOMENT, default=None)
-ORDER = Field("order", NUMBER, default=None)
+PUBLISHED_AT = Field("published_at", MOMENT, default=KEEP)
+ORDER = Field("order", NUMBER, default=POSITION)
 
 # Keys in the order they are written. Body fields (the Markdown after the front
 # matter in a file of their own) are listed too; see BODY.
@@ -232,7 +233,20 @@ def read_value(doc, mapping, field, what):
         if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
             fail("must be a list of texts, e.g. [first, second]")
         return "\n".join(item.strip() for item in value)
+    if field.kind == DATE:
+        return _date(value, fail)
     return _moment(value, fail)
+
+
+def _date(value, fail):
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            fail("must be a date such as 2026-09-14")
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    fail("must be a date such as 2026-09-14")
 
 
 def _moment(value, fail):
@@ -288,7 +302,7 @@ def dump_value(field, value):
         return Flow(line.strip() for line in value.splitlines() if line.strip())
     if isinstance(value, str):
         return _newlines(value)
-    if field.kind == MOMENT:
+    if field.kind == MOMENT and value is not None:
         return value.astimezone(datetime.UTC)
     return value
 
@@ -300,7 +314,7 @@ def dump_fields(obj, fields, skip=()):
         if field.name in skip:
             continue
         value = dump_value(field, getattr(obj, field.name))
-        if field.required or field.kind in (MOMENT, NUMBER) or value:
+        if field.required or (field.kind in (MOMENT, DATE, NUMBER) and value is not None) or value:
             data[field.key] = value
     return data
 

@@ -32,8 +32,8 @@ from healthhub.content_files import (
     ARTICLE_FIELDS,
     BODY,
     FAQ_FIELDS,
-    MOMENT,
-    NUMBER,
+    KEEP,
+    POSITION,
     TERM_FIELDS,
     TREATMENT_FIELDS,
     TREATMENT_LIST_FIELDS,
@@ -132,10 +132,10 @@ class _FileImport:
         values = {}
         for spec in fields:
             value = read_value(self.doc, mapping, spec, what)
-            if value is None and spec.kind == NUMBER:
+            if value is POSITION:
                 value = position
-            if value is None and spec.kind == MOMENT:
-                continue  # keep the stored time; a new item gets the model's default (now)
+            if value is KEEP:
+                continue  # a new item gets the model's default (e.g. now)
             values[spec.name] = value
         return values
 
