@@ -155,7 +155,7 @@ class _FileImport:
             self.changed = True
             return obj, True
         for name, value in values.items():
-            if getattr(obj, name) != value:
+            if _differs(obj, name, value):
                 setattr(obj, name, value)
                 obj._import_changed = True
         return obj, False
@@ -321,6 +321,13 @@ class _FileImport:
         self.tags(term, meta, "the term")
         self.related = related
         return term, created
+
+
+def _differs(obj, name, value):
+    field = obj._meta.get_field(name)
+    if field.is_relation:  # compared by key, without fetching the stored parent
+        return getattr(obj, field.attname) != (value.pk if value is not None else None)
+    return getattr(obj, name) != value
 
 
 def _import_document(run, source):
