@@ -90,11 +90,11 @@ class ImportReport:
         return [outcome for outcome in self.outcomes if outcome.action == "skipped"]
 
     def summary(self):
-        verb = "Dry run, nothing saved: would have" if self.dry_run else "Imported"
-        return (
-            f"{verb} {self.count('created')} created, {self.count('updated')} updated, "
+        counts = (
+            f"{self.count('created')} created, {self.count('updated')} updated, "
             f"{self.count('skipped')} skipped (unchanged), {len(self.failures)} failed."
         )
+        return f"Dry run, nothing saved. Would be: {counts}" if self.dry_run else f"Imported {counts}"
 
 
 @dataclass
@@ -229,23 +229,22 @@ class _FileImport:
             self.doc.fail("hero_image file must be inside the uploaded archive", hero, "file")
         if not image_path.is_file():
             self.doc.fail(f"hero_image file '{hero['file']}' does not exist next to this file", hero, "file")
+        stored = _stored_bytes(article.hero_image)
+        small_enough = image_path.stat().st_size <= settings.IMAGE_UPLOAD_MAX_BYTES
+        original = image_path.read_bytes() if small_enough else None
+        if stored is not None and stored == original:
+            return  # the stored copy was checked when it was saved
         with image_path.open("rb") as handle:
             try:
                 image = clean_image_upload(File(handle, name=image_path.name))
             except ValidationError as error:
                 self.doc.fail(f"hero_image '{hero['file']}': {' '.join(error.messages)}", hero, "file")
-            # An image that is already plain (e.g. exported by healthhub) is kept byte for byte.
-            handle.seek(0)
-            original = handle.read()
+        # An image that is already plain (e.g. exported by healthhub) is kept byte for byte.
         if is_plain_image(original):
             image = ContentFile(original, name=image.name)
-        if article.hero_image:
-            try:
-                with article.hero_image.open("rb") as stored:
-                    if stored.read() == image.read():
-                        return
-            except FileNotFoundError:
-                pass
+        if stored is not None:
+            if stored == image.read():
+                return
             image.seek(0)
             self.old_files.append(article.hero_image.name)
         extension = image.name.rsplit(".", 1)[-1]
@@ -321,6 +320,16 @@ class _FileImport:
         self.tags(term, meta, "the term")
         self.related = related
         return term, created
+
+
+def _stored_bytes(field_file):
+    if not field_file:
+        return None
+    try:
+        with field_file.open("rb") as stored:
+            return stored.read()
+    except FileNotFoundError:
+        return None
 
 
 def _differs(obj, name, value):
@@ -447,13 +456,13 @@ def _sources(paths, stack, report, relative_to=None):
 
 
 def _term_slugs(sources):
-    """Slugs of the terms in this run (read cheaply from files that parse), so terms may name each other."""
+    """Slugs of the terms in this run, so terms may name each other as related terms."""
     slugs = set()
     for source in sources:
         try:
             doc = read_document(source.file, source.path)
         except ContentError:
-            continue
+            continue  # reported when the file itself is imported
         if file_kind(doc.meta) == "term" and isinstance(doc.meta.get("slug"), str):
             slugs.add(doc.meta["slug"])
     return slugs

@@ -157,7 +157,7 @@ def test_dry_run_reports_but_leaves_the_database_and_media_unchanged(tmp_path):
     report = import_paths([DEMO], dry_run=True)
     assert report.count("created") == 45 and report.dry_run
     assert db_state() == before
-    assert "would have 45 created" in report.summary()
+    assert "Would be: 45 created" in report.summary()
 
 
 def test_dry_run_over_existing_content_changes_nothing(tmp_path):
@@ -168,14 +168,14 @@ def test_dry_run_over_existing_content_changes_nothing(tmp_path):
     cluster.write_text(cluster.read_text().replace("slug: cluster-headache\n", "slug: cluster-headache-2\n", 1))
     before = db_state()
     out, err, failed = run_command(folder, "--dry-run")
-    assert failed is None and "would have 1 created" in out
+    assert failed is None and "Would be: 1 created" in out
     assert db_state() == before
 
 
 # --- bad files: reported with name and line, nothing half-imported, good files kept ---
 
 BAD_FILES = {
-    "broken YAML": (article(extra="tags: [unclosed\n"), 5, "not valid YAML"),
+    "broken YAML": (article(extra="disclaimer: Note: an unquoted colon\nstatus: draft\n"), 5, "not valid YAML"),
     "missing title": ("---\nslug: no-title\nsummary: S.\n---\nBody.\n", None, "missing 'title'"),
     "unknown field": (article(extra="titel: Typo\n"), 5, "unknown field 'titel'"),
     "duplicate key": (article(extra="summary: Again.\n"), 5, "appears twice"),
