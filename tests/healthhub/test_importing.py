@@ -405,3 +405,19 @@ def test_load_demo_is_an_import_of_the_demo_folder():
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert "content/demo: Imported 45 created" in out.getvalue()
+
+
+def test_every_example_in_the_format_documentation_imports(tmp_path):
+    text = (settings.BASE_DIR / "docs" / "content-format.md").read_text()
+    examples = [block.split("```", 1)[0] for block in text.split("```markdown\n")[1:]]
+    assert len(examples) == 4
+    for number, example in enumerate(examples):
+        write(tmp_path, f"articles/example-{number}.md", example)
+    (tmp_path / "images").mkdir()
+    shutil.copy(DEMO / "images" / "upper-back-pain-when-running.png", tmp_path / "images")
+    write(tmp_path, "glossary/needed.md", "---\nterm: CH\nslug: cluster-headache\nshort_definition: S.\n---\nT.\n")
+    write(tmp_path, "glossary/other.md", "---\nterm: LA\nslug: local-anaesthetic\nshort_definition: S.\n---\nT.\n")
+    report = import_paths([tmp_path])
+    assert not report.failures, [str(failure) for failure in report.failures]
+    assert report.count("created") == 6
+    assert Article.objects.get().hero_image
