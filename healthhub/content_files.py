@@ -69,6 +69,11 @@ ARTICLE_FIELDS = (
     Field("disclaimer"),
     Field("body", required=True),
 )
+# Under the article's `hero_image` key, next to `file` (the picture itself).
+HERO_IMAGE_FIELDS = (
+    Field("alt", attr="hero_image_alt"),
+    Field("credit", attr="hero_image_credit"),
+)
 FAQ_FIELDS = (
     Field("question", required=True),
     Field("slug", required=True),

@@ -25,6 +25,7 @@ from glossary.models import Term
 from healthhub.content_files import (
     ARTICLE_FIELDS,
     FAQ_FIELDS,
+    HERO_IMAGE_FIELDS,
     TERM_FIELDS,
     TREATMENT_FIELDS,
     TREATMENT_LIST_FIELDS,
@@ -38,7 +39,9 @@ from healthhub.content_files import (
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def _with_tags(data, obj):
+def _item(obj, fields, skip=()):
+    """An item's front matter: its fields, then its tags."""
+    data = dump_fields(obj, fields, skip)
     tags = sorted((tag.name for tag in obj.tags.all()), key=lambda name: (name.casefold(), name))
     if tags:
         data["tags"] = Flow(tags)
@@ -49,34 +52,28 @@ def _image_name(article):
     return f"images/{article.slug}{PurePosixPath(article.hero_image.name).suffix.lower()}"
 
 
-def _article_document(article):
-    data = _with_tags(dump_fields(article, ARTICLE_FIELDS, skip=("body",)), article)
-    hero = {"file": f"../{_image_name(article)}"} if article.hero_image else {}
-    hero.update(
-        (key, value) for key, value in (("alt", article.hero_image_alt), ("credit", article.hero_image_credit)) if value
-    )
+def _treatment_list(treatment_list):
+    data = _item(treatment_list, TREATMENT_LIST_FIELDS)
+    treatments = [_item(treatment, TREATMENT_FIELDS) for treatment in treatment_list.treatments.all()]
+    if treatments:
+        data["treatments"] = treatments
+    return data
+
+
+def _has_image(article):
+    # A picture missing from storage is left out rather than named in a file that cannot be imported.
+    return bool(article.hero_image) and article.hero_image.storage.exists(article.hero_image.name)
+
+
+def _article_document(article, has_image):
+    data = _item(article, ARTICLE_FIELDS, skip=("body",))
+    hero = {"file": f"../{_image_name(article)}"} if has_image else {}
+    hero.update(dump_fields(article, HERO_IMAGE_FIELDS))
     if hero:
         data["hero_image"] = hero
-    faqs = [_with_tags(dump_fields(faq, FAQ_FIELDS), faq) for faq in article.faqs.all()]
-    treatment_lists = [
-        {
-            **_with_tags(dump_fields(treatment_list, TREATMENT_LIST_FIELDS), treatment_list),
-            **(
-                {"treatments": treatments}
-                if (
-                    treatments := [
-                        _with_tags(dump_fields(t, TREATMENT_FIELDS), t) for t in treatment_list.treatments.all()
-                    ]
-                )
-                else {}
-            ),
-        }
-        for treatment_list in article.treatment_lists.all()
-    ]
-    triggers = [
-        _with_tags(dump_fields(trigger, TRIGGER_FIELDS), trigger)
-        for trigger in sorted(article.triggers.all(), key=lambda trigger: trigger.slug)
-    ]
+    faqs = [_item(faq, FAQ_FIELDS) for faq in article.faqs.all()]
+    treatment_lists = [_treatment_list(treatment_list) for treatment_list in article.treatment_lists.all()]
+    triggers = [_item(trigger, TRIGGER_FIELDS) for trigger in sorted(article.triggers.all(), key=lambda t: t.slug)]
     for key, items in (("faqs", faqs), ("treatment_lists", treatment_lists), ("triggers", triggers)):
         if items:
             data[key] = items
@@ -84,7 +81,7 @@ def _article_document(article):
 
 
 def _term_document(term):
-    data = _with_tags(dump_fields(term, TERM_FIELDS, skip=("definition",)), term)
+    data = _item(term, TERM_FIELDS, skip=("definition",))
     related = sorted(other.slug for other in term.related_terms.all())
     if related:
         data["related_terms"] = Flow(related)
@@ -105,19 +102,17 @@ def export_files(articles=None, *, everything=True) -> Iterator[tuple[str, bytes
         Prefetch("triggers", Trigger.objects.prefetch_related("tags")),
     )
     for article in articles:
-        yield f"articles/{article.slug}.md", _article_document(article)
-        if article.hero_image and article.hero_image.storage.exists(article.hero_image.name):
+        has_image = _has_image(article)
+        yield f"articles/{article.slug}.md", _article_document(article, has_image)
+        if has_image:
             with article.hero_image.open("rb") as image:
                 yield _image_name(article), image.read()
     if not everything:
         return
     for faq in FAQ.objects.filter(article=None).order_by("slug").prefetch_related("tags"):
-        yield (
-            f"faqs/{faq.slug}.md",
-            dump_document(_with_tags(dump_fields(faq, FAQ_FIELDS, skip=("answer",)), faq), faq.answer),
-        )
+        yield f"faqs/{faq.slug}.md", dump_document(_item(faq, FAQ_FIELDS, skip=("answer",)), faq.answer)
     for trigger in Trigger.objects.filter(articles=None).order_by("slug").prefetch_related("tags"):
-        data = _with_tags(dump_fields(trigger, TRIGGER_FIELDS, skip=("description",)), trigger)
+        data = _item(trigger, TRIGGER_FIELDS, skip=("description",))
         yield f"triggers/{trigger.slug}.md", dump_document(data, trigger.description)
     for term in Term.objects.order_by("slug").prefetch_related("tags", "related_terms"):
         yield f"glossary/{term.slug}.md", _term_document(term)

@@ -32,6 +32,7 @@ from healthhub.content_files import (
     ARTICLE_FIELDS,
     BODY,
     FAQ_FIELDS,
+    HERO_IMAGE_FIELDS,
     KEEP,
     POSITION,
     TERM_FIELDS,
@@ -53,7 +54,7 @@ def _keys(fields, *extra, body=None):
 
 
 ARTICLE_KEYS = _keys(ARTICLE_FIELDS, "tags", "hero_image", "faqs", "treatment_lists", "triggers", body="body")
-HERO_IMAGE_KEYS = ["file", "alt", "credit"]
+HERO_IMAGE_KEYS = _keys(HERO_IMAGE_FIELDS, "file")
 FAQ_KEYS = _keys(FAQ_FIELDS, "tags")
 TREATMENT_LIST_KEYS = _keys(TREATMENT_LIST_FIELDS, "tags", "treatments")
 TREATMENT_KEYS = _keys(TREATMENT_FIELDS, "tags")
@@ -199,8 +200,7 @@ class _FileImport:
         hero = meta.get("hero_image")
         if hero is not None:
             check_keys(doc, hero, HERO_IMAGE_KEYS, "hero_image")
-            values["hero_image_alt"] = str(hero.get("alt") or "")
-            values["hero_image_credit"] = str(hero.get("credit") or "")
+            values.update(self.values(hero, HERO_IMAGE_FIELDS, "hero_image"))
         article, created = self.upsert(Article, {"slug": values["slug"]}, values)
         if hero and hero.get("file"):
             self.hero_image(article, hero)
