@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils import timezone
 
 from healthhub.admin import PublishableAdmin, PublishableForm, PublishedByDefaultInline
+from healthhub.admin_import import ContentTransferMixin
 from healthhub.images import clean_image_upload
 
 from . import views
@@ -100,7 +101,7 @@ class ReviewerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishableAdmin):
+class ArticleAdmin(ContentTransferMixin, PublishableAdmin):
     form = ArticleForm
     list_display_extra = ("title",)
     list_filter = (ReviewDueFilter, *PublishableAdmin.list_filter)

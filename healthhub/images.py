@@ -60,3 +60,37 @@ def clean_image_upload(upload) -> ContentFile:
             "This file is not a JPEG, PNG or WebP image (or it is damaged).", code="not_an_image"
         ) from None
     return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.{FORMATS[image_format]}")
+
+
+# What Pillow itself writes when clean_image_upload re-encodes; any other info
+# (EXIF, XMP, ICC profiles, comments, PNG text) is metadata.
+PLAIN_INFO = {
+    "JPEG": {"jfif", "jfif_version", "jfif_unit", "jfif_density"},
+    "PNG": {"transparency"},
+    "WEBP": {"loop", "background"},
+}
+# The file must end where the image ends: nothing appended after it.
+ENDS_CLEANLY = {
+    "JPEG": lambda data: data.endswith(b"\xff\xd9"),
+    "PNG": lambda data: data.endswith(b"IEND\xaeB`\x82"),
+    "WEBP": lambda data: int.from_bytes(data[4:8], "little") + 8 == len(data),
+}
+
+
+def is_plain_image(data: bytes) -> bool:
+    """Whether image bytes hold pixels only, like clean_image_upload's output, so they can be kept as they are.
+
+    Re-encoding JPEG and WebP changes their bytes every time; keeping a plain
+    image lets content exported from healthhub be imported without change.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = image.format
+            return (
+                image_format in FORMATS
+                and set(image.info) <= PLAIN_INFO[image_format]
+                and not image.getexif()
+                and ENDS_CLEANLY[image_format](data)
+            )
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False

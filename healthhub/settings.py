@@ -183,6 +183,15 @@ STORAGES = {
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMAGE_UPLOAD_MAX_BYTES + 1024 * 1024
 
+# Content import (import_content and the admin's Import page), in bytes and files.
+# A content file larger than this is refused before it is read.
+CONTENT_IMPORT_MAX_FILE_BYTES = int(os.environ.get("CONTENT_IMPORT_MAX_FILE_BYTES", 1024 * 1024))
+# The largest .md or .zip editors can upload on the Import page.
+CONTENT_IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("CONTENT_IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+# Limits for one .zip archive once unpacked (guards against "zip bombs").
+CONTENT_IMPORT_MAX_ARCHIVE_BYTES = int(os.environ.get("CONTENT_IMPORT_MAX_ARCHIVE_BYTES", 200 * 1024 * 1024))
+CONTENT_IMPORT_MAX_ARCHIVE_FILES = int(os.environ.get("CONTENT_IMPORT_MAX_ARCHIVE_FILES", 2000))
+
 # --- Security ---------------------------------------------------------------
 # Behind a reverse proxy that terminates TLS, list its addresses in
 # DJANGO_TRUSTED_PROXIES: only those may say the request was HTTPS

@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from healthhub.importing import ContentError, import_paths
+from healthhub.importing import import_paths
 
 DEMO_CONTENT = settings.BASE_DIR / "content" / "demo"
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo articles, FAQs, treatments, triggers and glossary. Safe to run again: items are updated by slug."
+        "Load the demo articles, FAQs, treatments, triggers and glossary (an import of content/demo/). "
+        "Safe to run again: items are updated by slug."
     )
 
     def add_arguments(self, parser):
@@ -22,13 +23,11 @@ class Command(BaseCommand):
         if if_empty and Article.objects.exists():
             self.stdout.write("The database already has content; demo content not loaded.")
             return
-        try:
-            report = import_paths([DEMO_CONTENT])
-        except ContentError as error:
-            raise CommandError(str(error)) from None
+        report = import_paths([DEMO_CONTENT])
+        if report.failures:
+            raise CommandError("\n".join(str(failure) for failure in report.failures))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo content loaded: {len(report.created)} created, {len(report.updated)} updated "
-                f"(from {DEMO_CONTENT.relative_to(settings.BASE_DIR)})."
+                f"Demo content loaded from {DEMO_CONTENT.relative_to(settings.BASE_DIR)}: {report.summary()}"
             )
         )

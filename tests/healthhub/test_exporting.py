@@ -1,0 +1,197 @@
+import datetime
+import io
+import pathlib
+import shutil
+import zipfile
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from PIL import Image
+from taggit.models import Tag
+
+from articles.models import FAQ, Article, Trigger
+from glossary.models import Term
+from healthhub.exporting import export_files, write_zip
+from healthhub.images import clean_image_upload
+from healthhub.importing import import_paths
+from healthhub.publishing import Status
+from tests.factories import (
+    ArticleFactory,
+    FAQFactory,
+    TermFactory,
+    TreatmentFactory,
+    TreatmentListFactory,
+    TriggerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DEMO = settings.BASE_DIR / "content" / "demo"
+
+
+def image_bytes(image_format):
+    output = io.BytesIO()
+    Image.effect_mandelbrot((64, 48), (-2, -1.5, 1, 1.5), 40).convert("RGB").save(output, format=image_format)
+    return output.getvalue()
+
+
+@pytest.fixture
+def awkward_content():
+    """Values that trip up naive YAML: Unicode, colons, quotes, '---', several lines, empty fields."""
+    scheduled = timezone.now() + datetime.timedelta(days=30)
+    first = ArticleFactory(
+        title='Migräne: "Kopfschmerz" & it\'s — ’quotes’ 🙂',
+        slug="migraine",
+        summary="yes",
+        body="---\nnot front matter: really\n---\n\n## Ünïcode\r\n\r\nTrailing spaces   \n\tTabbed line\n\n",
+        disclaimer="Line one.\nLine two: with a colon.",
+        status=Status.DRAFT,
+        published_at=datetime.datetime(2026, 5, 17, 9, 30, 15, 123456, tzinfo=datetime.UTC),
+        tags=["Kopfschmerz", "über", "2024", "null"],
+        hero_image_alt="Alt: with colon",
+        hero_image_credit="",
+    )
+    first.hero_image.save("migraine-hero.png", ContentFile(image_bytes("PNG")), save=True)
+    second = ArticleFactory(slug="second", summary="#not a comment", published_at=scheduled, tags=[])
+    # As the admin stores it: re-encoded JPEG, whose bytes change on every further re-encoding.
+    second.hero_image = clean_image_upload(ContentFile(image_bytes("JPEG"), name="photo.jpg"))
+    second.hero_image_alt = "A photo"
+    second.save()
+    FAQFactory(article=first, slug="faq-one", question="What: now?", answer="- a\n- b\n", order=3, tags=["x"])
+    FAQFactory(article=first, slug="faq-two", question="'quoted'", answer="> quote", order=3, status=Status.DRAFT)
+    FAQFactory(article=None, slug="standalone", question="A general question?", answer="---\nEven this.")
+    treatment_list = TreatmentListFactory(article=first, title="Acute: first aid", intro="", order=0)
+    TreatmentListFactory(article=first, title="Empty list", kind="other", order=1)
+    TreatmentFactory(treatment_list=treatment_list, slug="t1", contraindications="", evidence_level="")
+    TreatmentFactory(treatment_list=treatment_list, slug="t2", contraindications="Not: when\npregnant.")
+    shared = TriggerFactory(slug="shared", name="Shared: trigger", published_at=scheduled, tags=["a", "B"])
+    shared.articles.add(first, second)
+    TriggerFactory(slug="on-its-own", name="On its own", status=Status.DRAFT)
+    stress = TermFactory(term="Éclampsia", slug="eclampsia", aliases="EC\nyes\nOne, two", tags=["pregnancy"])
+    other = TermFactory(term="null", slug="other-term", short_definition="'single' and \"double\"")
+    stress.related_terms.add(other)
+
+
+def empty_database():
+    for model in (Article, FAQ, Trigger, Term, Tag):
+        model.objects.all().delete()
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+def round_trip():
+    """Export, import into an emptied database, export again."""
+    first = dict(export_files())
+    folder = pathlib.Path(settings.MEDIA_ROOT).parent / "export"
+    for name, data in first.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    empty_database()
+    assert not Article.objects.exists() and not Tag.objects.exists()
+    report = import_paths([folder])
+    assert not report.failures, [str(failure) for failure in report.failures]
+    return first, dict(export_files())
+
+
+def test_demo_content_survives_a_round_trip_byte_for_byte(demo_content):
+    first, second = round_trip()
+    assert len([name for name in first if name.startswith("images/")]) == 3
+    assert first == second
+
+
+def test_awkward_values_survive_a_round_trip_byte_for_byte(awkward_content):
+    first, second = round_trip()
+    assert sorted(first) == sorted(second)
+    for name in first:
+        assert first[name] == second[name], name
+
+
+def test_awkward_values_are_restored_exactly(awkward_content):
+    before = Article.objects.get(slug="migraine")
+    round_trip()
+    after = Article.objects.get(slug="migraine")
+    for name in ("title", "summary", "disclaimer", "status", "published_at", "hero_image_alt"):
+        assert getattr(after, name) == getattr(before, name), name
+    # Line endings become LF and blank lines around the body go; the text itself is kept.
+    assert after.body == "---\nnot front matter: really\n---\n\n## Ünïcode\n\nTrailing spaces   \n\tTabbed line"
+    assert sorted(after.tags.names()) == ["2024", "Kopfschmerz", "null", "über"]
+    assert FAQ.objects.get(slug="standalone").article is None
+    assert FAQ.objects.get(slug="standalone").answer == "---\nEven this."
+    assert sorted(Trigger.objects.get(slug="shared").articles.values_list("slug", flat=True)) == ["migraine", "second"]
+    assert not Trigger.objects.get(slug="on-its-own").articles.exists()
+    assert Term.objects.get(slug="eclampsia").alias_list == ["EC", "yes", "One, two"]
+    assert Term.objects.get(slug="other-term").related_terms.filter(slug="eclampsia").exists()
+    assert after.faqs.get(slug="faq-two").status == Status.DRAFT
+
+
+def test_export_layout_and_key_order(awkward_content):
+    files = dict(export_files())
+    assert sorted(files) == [
+        "articles/migraine.md",
+        "articles/second.md",
+        "faqs/standalone.md",
+        "glossary/eclampsia.md",
+        "glossary/other-term.md",
+        "images/migraine.png",
+        "images/second.jpg",
+        "triggers/on-its-own.md",
+    ]
+    text = files["articles/migraine.md"].decode()
+    keys = [line.split(":")[0] for line in text.split("\n---\n")[0].splitlines()[1:] if line[:1].isalpha()]
+    assert keys == [
+        "title", "slug", "summary", "status", "published_at", "disclaimer", "tags", "hero_image",
+        "faqs", "treatment_lists", "triggers",
+    ]  # fmt: skip
+    assert "published_at: 2026-05-17T09:30:15.123456+00:00\n" in text
+    assert "disclaimer: |-\n  Line one.\n  Line two: with a colon.\n" in text
+    assert "tags: [2024, Kopfschmerz, 'null', über]" in text.replace('"', "'") or "tags: ['2024'" in text
+    assert "Ünïcode" in text and "\\u" not in text
+
+
+def test_exporting_twice_gives_the_same_bytes(awkward_content):
+    assert dict(export_files()) == dict(export_files())
+    assert write_zip(export_files()).getvalue() == write_zip(export_files()).getvalue()
+
+
+def test_export_queries_do_not_grow_with_the_number_of_articles(django_assert_num_queries):
+    def make(count):
+        for _ in range(count):
+            article = ArticleFactory(tags=["t"])
+            FAQFactory(article=article, tags=["f"])
+            TreatmentFactory(treatment_list=TreatmentListFactory(article=article), tags=["x"])
+            TriggerFactory(tags=["y"]).articles.add(article)
+            TermFactory(tags=["z"]).related_terms.add(TermFactory())
+
+    make(2)
+    with django_assert_num_queries(15) as small:
+        list(export_files())
+    make(5)
+    with django_assert_num_queries(len(small.captured_queries)):
+        list(export_files())
+
+
+def test_selected_articles_only_export_their_own_files(awkward_content):
+    files = dict(export_files(Article.objects.filter(slug="second"), everything=False))
+    assert sorted(files) == ["articles/second.md", "images/second.jpg"]
+    assert b"slug: shared" in files["articles/second.md"]
+
+
+def test_export_command_writes_the_files_and_refuses_a_non_empty_folder(demo_content, tmp_path):
+    out = io.StringIO()
+    call_command("export_content", str(tmp_path / "out"), stdout=out)
+    assert "Exported 48 files" in out.getvalue()
+    assert (tmp_path / "out" / "articles" / "cluster-headache.md").is_file()
+    with pytest.raises(CommandError, match="not an empty folder"):
+        call_command("export_content", str(tmp_path / "out"))
+
+
+def test_a_zip_export_imports_back(awkward_content, tmp_path):
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(write_zip(export_files()).getvalue())
+    with zipfile.ZipFile(archive) as opened:
+        assert {info.date_time for info in opened.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    empty_database()
+    report = import_paths([archive])
+    assert not report.failures and report.count("created") == 6
