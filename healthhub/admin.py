@@ -1,12 +1,16 @@
 """Admin behaviour shared by every content type: status, dates, tags, bulk publishing."""
 
+from functools import partial
+
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from healthhub import search
 from healthhub.publishing import Status
 from healthhub.tagging import TagsField
 
@@ -71,10 +75,18 @@ class PublishableAdmin(EditorFieldsMixin, admin.ModelAdmin):
         # tags.all() uses the prefetch; tags.names() would query again per row.
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
 
+    def _update(self, queryset, **values):
+        """queryset.update(), then the search index: update() sends no save signals."""
+        # The pks first: a changelist filtered by status would no longer select the updated rows.
+        pks = list(queryset.values_list("pk", flat=True))
+        count = queryset.update(**values)
+        transaction.on_commit(partial(search.index_with_dependents, queryset.model, pks))
+        return count
+
     @admin.action(description="Publish selected items")
     def publish(self, request, queryset):
         scheduled = queryset.filter(published_at__gt=timezone.now()).count()
-        count = queryset.update(status=Status.PUBLISHED, updated_at=timezone.now())
+        count = self._update(queryset, status=Status.PUBLISHED, updated_at=timezone.now())
         message = f"{count} item(s) published."
         if scheduled:
             message += f" {scheduled} of them have a future publication time and will appear then."
@@ -82,5 +94,5 @@ class PublishableAdmin(EditorFieldsMixin, admin.ModelAdmin):
 
     @admin.action(description="Unpublish selected items (back to draft)")
     def unpublish(self, request, queryset):
-        count = queryset.update(status=Status.DRAFT, updated_at=timezone.now())
+        count = self._update(queryset, status=Status.DRAFT, updated_at=timezone.now())
         self.message_user(request, f"{count} item(s) moved back to draft.", messages.SUCCESS)

@@ -1,17 +1,29 @@
 """Site-wide questions asked of every content type at once: tags and search.
 
-Each content type is described once here; tag pages, tag counts and search
-loop over this list, and every query starts from `published()`.
+Each content type is described once here; tag pages, tag counts and the
+search index (healthhub/search.py) loop over this list, and every query
+starts from `published()`.
 """
 
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
 from glossary.models import Term
+
+
+@dataclass(frozen=True)
+class SearchFields:
+    """Which fields feed the search index: names of the model's attributes.
+
+    `body` names stored HTML fields; the index keeps their text only.
+    """
+
+    title: str
+    summary: str = ""
+    body: tuple = ()
+    aliases: str = ""
 
 
 @dataclass(frozen=True)
@@ -19,7 +31,7 @@ class ContentType:
     key: str
     label: str
     model: type
-    search_fields: tuple
+    search_fields: SearchFields
     select_related: tuple = ()
 
     def visible(self):
@@ -30,15 +42,22 @@ class ContentType:
 
 
 CONTENT_TYPES = (
-    ContentType("article", "Articles", Article, ("title", "summary", "body")),
-    ContentType("faq", "FAQs", FAQ, ("question", "answer"), ("article",)),
-    ContentType("treatment-list", "Treatment lists", TreatmentList, ("title", "intro"), ("article",)),
+    ContentType("article", "Articles", Article, SearchFields("title", "summary", ("body_html",))),
+    ContentType("faq", "FAQs", FAQ, SearchFields("question", body=("answer_html",)), ("article",)),
+    ContentType("treatment-list", "Treatment lists", TreatmentList, SearchFields("title", "intro"), ("article",)),
     ContentType(
-        "treatment", "Treatments", Treatment, ("name", "description", "contraindications"), ("treatment_list",)
+        "treatment",
+        "Treatments",
+        Treatment,
+        SearchFields("name", body=("description_html", "contraindications_html")),
+        ("treatment_list",),
     ),
-    ContentType("trigger", "Triggers", Trigger, ("name", "description")),
-    ContentType("term", "Glossary terms", Term, ("term", "aliases", "short_definition", "definition")),
+    ContentType("trigger", "Triggers", Trigger, SearchFields("name", body=("description_html",))),
+    ContentType(
+        "term", "Glossary terms", Term, SearchFields("term", "short_definition", ("definition_html",), "aliases")
+    ),
 )
+CONTENT_TYPES_BY_KEY = {content_type.key: content_type for content_type in CONTENT_TYPES}
 
 
 @dataclass(frozen=True)
@@ -71,18 +90,6 @@ def tagged(tag_slug):
     groups = []
     for content_type in CONTENT_TYPES:
         items = list(content_type.visible().filter(tags__slug=tag_slug).prefetch_related("tags"))
-        if items:
-            groups.append((content_type, items))
-    return groups
-
-
-def search(query, *, limit=20):
-    """A simple contains-match across types; [(content type, items)] with matches only."""
-    groups = []
-    for content_type in CONTENT_TYPES:
-        match = reduce(or_, (Q(**{f"{name}__icontains": query}) for name in content_type.search_fields))
-        match |= Q(tags__name__iexact=query)
-        items = list(content_type.visible().filter(match).distinct()[:limit])
         if items:
             groups.append((content_type, items))
     return groups

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    # Full-text search fields and lookups; on SQLite it stays idle.
+    "django.contrib.postgres",
     "taggit",
     "markdownx",
     "healthhub",
