@@ -71,7 +71,7 @@ def plain_text(text, *, is_html=False):
     if is_html:
         # A space before each tag keeps "<li>one</li><li>two</li>" two words.
         text = html.unescape(strip_tags(text.replace("<", " <")))
-    return "".join(char if char.isprintable() else " " for char in text).strip()
+    return " ".join("".join(char if char.isprintable() else " " for char in text).split())
 
 
 def visible_from(obj):
