@@ -26,8 +26,10 @@ class SearchEntry(models.Model):
     # needs no join per content type: the latest publication time of the item
     # and its parents, or NULL while any of them is a draft.
     visible_from = models.DateTimeField(null=True, blank=True)
-    # Weighted full-text vector; PostgreSQL only (NULL on SQLite).
+    # Weighted full-text vectors, PostgreSQL only (NULL on SQLite): everything, and the leading fields
+    # alone (title, aliases, summary, tags), which let very broad searches rank a bounded set.
     vector = SearchVectorField(null=True, editable=False)
+    head_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["title", "pk"]

@@ -17,6 +17,7 @@ publication rule of healthhub/publishing.py folded into one time per item
 (see `visible_from()`); a change to a parent re-indexes its children.
 """
 
+import collections
 import difflib
 import functools
 import html
@@ -49,17 +50,18 @@ PER_PAGE = 20
 SNIPPET_WORDS = 30
 # Words of a query compared one by one with titles when nothing matched exactly.
 MAX_FUZZY_WORDS = 5
+# A search matching more than this ranks a bounded set of candidates (see _paged) and says "over ...".
+MAX_RANKED = 500
 # Markers around matched words in snippets: control characters, which the
 # index never stores, so escaping the text first and then swapping them for
 # <mark> cannot let stored text become markup.
 MARK_START, MARK_END = "\x02", "\x03"
 FTS_TABLE = "healthhub_searchentry_fts"
 
-VECTOR = (
-    SearchVector("title", "aliases", weight="A", config="english")
-    + SearchVector("summary", "tag_names", weight="B", config="english")
-    + SearchVector("body", weight="C", config="english")
+HEAD_VECTOR = SearchVector("title", "aliases", weight="A", config="english") + SearchVector(
+    "summary", "tag_names", weight="B", config="english"
 )
+VECTOR = HEAD_VECTOR + SearchVector("body", weight="C", config="english")
 INDEXED_FIELDS = ["title", "aliases", "summary", "body", "tag_names", "url", "visible_from"]
 
 
@@ -146,7 +148,7 @@ def index(key, pks):
         [through(searchentry_id=entry_ids[obj.pk], tag_id=tag.pk) for obj in objects for tag in obj.tags.all()]
     )
     if connection.vendor == "postgresql":
-        SearchEntry.objects.filter(pk__in=entry_ids.values()).update(vector=VECTOR)
+        SearchEntry.objects.filter(pk__in=entry_ids.values()).update(vector=VECTOR, head_vector=HEAD_VECTOR)
 
 
 def _model_at(model, path):
@@ -226,12 +228,37 @@ def highlight(text, words, *, length=240):
     return _marked(("…" if start else "") + window + ("…" if start + length < len(text) else ""))
 
 
+@dataclass
+class Match:
+    """What an engine found: every matching entry, how to rank them, and the matches in the leading fields.
+
+    `head` (titles, aliases, summaries, tags) lets a very broad search rank a bounded set of candidates
+    without missing the entries that would rank first.
+    """
+
+    rows: object
+    rank: object
+    head: object = None
+
+
+def _by_title(rows):
+    return rows.order_by("title", "pk")
+
+
 class Postgres:
     """Weighted full-text search with web-search syntax, and trigram similarity for misspellings."""
 
+    @staticmethod
+    def query(text):
+        return SearchQuery(text, search_type="websearch", config="english")
+
     def match(self, entries, text, parsed):
-        query = SearchQuery(text, search_type="websearch", config="english")
-        return entries.filter(vector=query).annotate(rank=SearchRank(F("vector"), query)).order_by("-rank", "title")
+        query = self.query(text)
+        return Match(
+            rows=entries.filter(vector=query),
+            rank=lambda rows: rows.annotate(rank=SearchRank(F("vector"), query)).order_by("-rank", "title"),
+            head=entries.filter(head_vector=query),
+        )
 
     def any_word(self, entries, parsed):
         return self.match(entries, " or ".join(parsed.words), parsed)
@@ -244,17 +271,19 @@ class Postgres:
         if not words:
             return None
         similar = Q(*(TrigramWordSimilar(F("title"), Value(word)) for word in words), _connector=Q.OR)
-        rank = sum(
+        similarity = sum(
             (TrigramWordSimilarity(Value(word), "title") for word in words[1:]),
             TrigramWordSimilarity(Value(words[0]), "title"),
         )
-        return entries.filter(similar).annotate(rank=rank).order_by("-rank", "title")
+        return Match(
+            rows=entries.filter(similar),
+            rank=lambda rows: rows.annotate(rank=similarity).order_by("-rank", "title"),
+        )
 
     def snippets(self, rows, text, parsed):
-        query = SearchQuery(text, search_type="websearch", config="english")
         headline = SearchHeadline(
             Concat("summary", Value(" "), "body", output_field=TextField()),
-            query,
+            self.query(text),
             config="english",
             start_sel=MARK_START,
             stop_sel=MARK_END,
@@ -270,29 +299,41 @@ class Fts5:
 
     # title, aliases, summary, tag_names, body
     WEIGHTS = "10.0, 10.0, 4.0, 4.0, 1.0"
+    HEAD_COLUMNS = "{title aliases summary tag_names}"
 
     @staticmethod
-    def expression(parsed):
-        def phrase(term):
-            return '"' + " ".join(term) + '"'
+    def _phrase(term):
+        return '"' + " ".join(term) + '"'
 
-        clauses = ["(" + " OR ".join(phrase(term) for term in clause) + ")" for clause in parsed.clauses]
-        return " AND ".join(clauses) + "".join(f" NOT {phrase(term)}" for term in parsed.excluded)
+    def _expression(self, clauses, excluded, columns=""):
+        found = " AND ".join("(" + " OR ".join(self._phrase(term) for term in clause) + ")" for clause in clauses)
+        if columns:
+            found = f"({columns} : ({found}))"
+        return found + "".join(f" NOT {self._phrase(term)}" for term in excluded)
 
-    def _matching(self, entries, expression):
-        matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (expression,))
+    def _match(self, entries, clauses, excluded):
+        def matching(expression):
+            return entries.filter(
+                pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (expression,))
+            )
+
+        expression = self._expression(clauses, excluded)
         rank = RawSQL(
             f"SELECT -bm25({FTS_TABLE}, {self.WEIGHTS}) FROM {FTS_TABLE} "
             f"WHERE {FTS_TABLE} MATCH %s AND rowid = healthhub_searchentry.id",
             (expression,),
         )
-        return entries.filter(pk__in=matching).annotate(rank=rank).order_by("-rank", "title")
+        return Match(
+            rows=matching(expression),
+            rank=lambda rows: rows.annotate(rank=rank).order_by("-rank", "title"),
+            head=matching(self._expression(clauses, excluded, self.HEAD_COLUMNS)),
+        )
 
     def match(self, entries, text, parsed):
-        return self._matching(entries, self.expression(parsed))
+        return self._match(entries, parsed.clauses, parsed.excluded)
 
     def any_word(self, entries, parsed):
-        return self._matching(entries, " OR ".join(f'"{word}"' for word in parsed.words))
+        return self._match(entries, [[(word,) for word in parsed.words]], [])
 
     def close_matches(self, entries, parsed):
         return None
@@ -317,31 +358,39 @@ class Contains:
     """For SQLite builds without FTS5: every clause must appear somewhere; title matches rank first."""
 
     FIELDS = ("title", "aliases", "summary", "tag_names", "body")
+    HEAD_FIELDS = FIELDS[:-1]
 
-    def _term(self, term):
+    def _term(self, term, fields=FIELDS):
         phrase = " ".join(term)
-        return Q(*(Q(**{f"{name}__icontains": phrase}) for name in self.FIELDS), _connector=Q.OR)
+        return Q(*(Q(**{f"{name}__icontains": phrase}) for name in fields), _connector=Q.OR)
 
-    def _ranked(self, entries, first):
-        phrase = " ".join(first)
+    def _match(self, entries, clauses, excluded):
+        def matching(fields):
+            rows = entries
+            for clause in clauses:
+                rows = rows.filter(Q(*(self._term(term, fields) for term in clause), _connector=Q.OR))
+            for term in excluded:
+                rows = rows.exclude(self._term(term))
+            return rows
+
+        phrase = " ".join(clauses[0][0])
         rank = Case(
             When(title__icontains=phrase, then=3),
             When(Q(aliases__icontains=phrase) | Q(summary__icontains=phrase) | Q(tag_names__icontains=phrase), then=2),
             default=1,
             output_field=IntegerField(),
         )
-        return entries.annotate(rank=rank).order_by("-rank", "title")
+        return Match(
+            rows=matching(self.FIELDS),
+            rank=lambda rows: rows.annotate(rank=rank).order_by("-rank", "title"),
+            head=matching(self.HEAD_FIELDS),
+        )
 
     def match(self, entries, text, parsed):
-        for clause in parsed.clauses:
-            entries = entries.filter(Q(*(self._term(term) for term in clause), _connector=Q.OR))
-        for term in parsed.excluded:
-            entries = entries.exclude(self._term(term))
-        return self._ranked(entries, parsed.clauses[0][0])
+        return self._match(entries, parsed.clauses, parsed.excluded)
 
     def any_word(self, entries, parsed):
-        words = [(word,) for word in parsed.words]
-        return self._ranked(entries.filter(Q(*(self._term(word) for word in words), _connector=Q.OR)), words[0])
+        return self._match(entries, [[(word,) for word in parsed.words]], [])
 
     def close_matches(self, entries, parsed):
         return None
@@ -382,9 +431,13 @@ class Hit:
 @dataclass
 class Results:
     page: object = None
+    # Results on offer: every match, or, when more than MAX_RANKED matched (`broad`), the ranked candidates.
     total: int = 0
-    # [(content type, number of results)] for every type with results, whatever the type filter.
+    broad: bool = False
+    # [(content type, number of results)] for every type with results, whatever the type filter;
+    # the numbers are exact only when `counts_exact`.
     type_counts: list = field(default_factory=list)
+    counts_exact: bool = True
     # "exact": every word matched; "close": titles like the words (misspellings); "any": some of the words.
     kind: str = "exact"
     suggestion: str = ""
@@ -407,50 +460,77 @@ def search(text, *, tags=(), type_key="", page=1):
     entries = visible_entries(tags)
     if text and not parsed.clauses:
         return Results(needs_words=True)
-    backend = engine()
     if not text:
-        return _paged(entries.order_by("title", "pk"), type_key, page, None, text, parsed)
-    results = _paged(backend.match(entries, text, parsed), type_key, page, backend, text, parsed)
+        return _listed(entries, type_key, page)
+    backend = engine()
+    pages = functools.partial(_paged, type_key=type_key, page_number=page, backend=backend, text=text, parsed=parsed)
+    results = pages(backend.match(entries, text, parsed))
     if results.total:
         return results
     # Nothing has every word: a misspelling (titles like the words) comes first, then items with some words.
     close = backend.close_matches(entries, parsed)
     if close is not None:
-        close = _paged(close, type_key, page, backend, text, parsed, kind="close")
+        close = pages(close, kind="close")
         close.suggestion = _suggestion(parsed, [hit.title for hit in close.page.object_list]) if close.total else ""
         if close.suggestion:
             return close
     if len(parsed.words) > 1:
-        some = _paged(backend.any_word(entries, parsed), type_key, page, backend, text, parsed, kind="any")
+        some = pages(backend.any_word(entries, parsed), kind="any")
         if some.total:
             return some
     return close if close is not None and close.total else results
 
 
-def _paged(matched, type_key, page_number, backend, text, parsed, kind="exact"):
-    rows = matched.order_by().values_list("content_type").annotate(count=Count("pk"))
-    counts = dict(rows)
-    type_counts = [
-        (content_type, counts[content_type.key]) for content_type in CONTENT_TYPES if content_type.key in counts
-    ]
+def _paged(match, *, type_key, page_number, backend, text, parsed, kind="exact"):
+    """One page of `match`, best first.
+
+    Ranking every match of a common word costs time in proportion to the
+    matches, so at most MAX_RANKED + 1 are read first; when there are more,
+    the ranked candidates are the first MAX_RANKED matches plus up to
+    MAX_RANKED matches in the leading fields, which hold the best-ranked ones.
+    """
+    rows = match.rows.order_by()
+    sample = list(rows.values_list("pk", "content_type")[: MAX_RANKED + 1])
+    counts = collections.Counter(key for _, key in sample)
+    head = match.head
     if type_key:
-        matched = matched.filter(content_type=type_key)
+        rows = rows.filter(content_type=type_key)
+        sample = list(rows.values_list("pk", "content_type")[: MAX_RANKED + 1]) if counts[type_key] else []
+        head = head.filter(content_type=type_key) if head is not None else None
+    broad = len(sample) > MAX_RANKED
+    if broad:
+        candidates = {pk for pk, _ in sample[:MAX_RANKED]}
+        if head is not None:
+            candidates |= set(head.order_by().values_list("pk", flat=True)[:MAX_RANKED])
+        rows = SearchEntry.objects.filter(pk__in=candidates)
+    results = _page(match.rank(rows), len(candidates) if broad else len(sample), page_number, backend, text, parsed)
+    results.broad, results.kind = broad, kind
+    results.type_counts = [(ct, counts[ct.key]) for ct in CONTENT_TYPES if counts[ct.key]]
+    results.counts_exact = sum(counts.values()) <= MAX_RANKED
+    return results
+
+
+def _listed(entries, type_key, page_number):
+    """Everything carrying the tags (and of the type), by title: no ranking, so every match is counted."""
+    counts = dict(entries.order_by().values_list("content_type").annotate(count=Count("pk")))
+    rows = entries.filter(content_type=type_key) if type_key else entries
     total = counts.get(type_key, 0) if type_key else sum(counts.values())
-    paginator = Paginator(matched.only("content_type", "title", "url", "summary", "body"), PER_PAGE)
-    paginator.count = total  # counted above with the type counts; saves a query
+    results = _page(_by_title(rows), total, page_number, None, "", ParsedQuery())
+    results.type_counts = [(ct, counts[ct.key]) for ct in CONTENT_TYPES if ct.key in counts]
+    return results
+
+
+def _page(ordered, total, page_number, backend, text, parsed):
+    paginator = Paginator(ordered.only("content_type", "title", "url", "summary", "body"), PER_PAGE)
+    paginator.count = total  # already counted; saves a query
     page = paginator.get_page(page_number)
     rows = list(page.object_list) if total else []
     snippets = backend.snippets(rows, text, parsed) if backend and rows else {}
     page.object_list = [
-        Hit(
-            CONTENT_TYPES_BY_KEY[row.content_type],
-            row.title,
-            row.url,
-            snippets.get(row.pk) or escape(row.summary),
-        )
+        Hit(CONTENT_TYPES_BY_KEY[row.content_type], row.title, row.url, snippets.get(row.pk) or escape(row.summary))
         for row in rows
     ]
-    return Results(page=page, total=total, type_counts=type_counts, kind=kind)
+    return Results(page=page, total=total)
 
 
 def _suggestion(parsed, titles):

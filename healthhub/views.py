@@ -73,7 +73,13 @@ def search(request):
     query = clean_query(request.GET.get("q", ""))
     type_key = request.GET.get("type", "")
     tag_values = [clean_query(value) for value in request.GET.getlist("tag")[:SEARCH_MAX_TAGS]]
-    context = {"query": query, "type_key": type_key, "content_types": content.CONTENT_TYPES, "tags": []}
+    context = {
+        "query": query,
+        "type_key": type_key,
+        "content_types": content.CONTENT_TYPES,
+        "tags": [],
+        "max_ranked": search_index.MAX_RANKED,
+    }
     if type_key and type_key not in content.CONTENT_TYPES_BY_KEY:
         return _search_error(request, context, "There is no such type of content to search.")
     for value in dict.fromkeys(filter(None, tag_values)):

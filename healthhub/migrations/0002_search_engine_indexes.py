@@ -1,6 +1,6 @@
 """Engine-specific search schema; each part does nothing on the other engine.
 
-PostgreSQL: the pg_trgm extension, a GIN index on the search vector and a
+PostgreSQL: the pg_trgm extension, GIN indexes on the search vectors and a
 trigram GIN index on titles (for misspellings).
 SQLite: an FTS5 table mirroring the searchable columns, kept in step by
 triggers. Builds of SQLite without FTS5 get no table, and search falls back
@@ -12,10 +12,12 @@ from django.db import OperationalError, migrations
 
 POSTGRES_FORWARDS = [
     "CREATE INDEX searchentry_vector ON healthhub_searchentry USING gin (vector)",
+    "CREATE INDEX searchentry_head_vector ON healthhub_searchentry USING gin (head_vector)",
     "CREATE INDEX searchentry_title_trgm ON healthhub_searchentry USING gin (title gin_trgm_ops)",
 ]
 POSTGRES_BACKWARDS = [
     "DROP INDEX IF EXISTS searchentry_title_trgm",
+    "DROP INDEX IF EXISTS searchentry_head_vector",
     "DROP INDEX IF EXISTS searchentry_vector",
 ]
 

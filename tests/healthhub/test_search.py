@@ -355,3 +355,17 @@ def test_a_search_runs_a_fixed_number_of_queries(client, committed, django_asser
     with django_assert_num_queries(4):
         response = client.get(reverse("search"), {"q": "posture", "tag": "posture"})
     assert response.context["results"].total == 2 * size
+
+
+def test_a_very_broad_search_ranks_a_bounded_set_and_keeps_title_matches_first(client, committed, engine, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    with committed():
+        for number in range(6):
+            ArticleFactory(title=f"Note {number}", body="Keep a headache diary.")
+        ArticleFactory(title="Headache", body="About it.")
+    found = results(client, q="headache")
+    assert found.broad and not found.counts_exact
+    assert titles(found)[0] == "Headache"
+    assert 4 <= found.total <= 6
+    html = client.get(reverse("search"), {"q": "headache"}).content.decode()
+    assert "Over 3 results" in html and "Articles (" not in html
