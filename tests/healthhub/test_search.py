@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 only_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="web-search parsing, English stemming and trigram similarity are PostgreSQL features",
+    reason="misspelling suggestions use trigram similarity (pg_trgm), a PostgreSQL feature",
 )
 
 
