@@ -465,7 +465,7 @@ def search(text, *, tags=(), type_key="", page=1):
     backend = engine()
     pages = functools.partial(_paged, type_key=type_key, page_number=page, backend=backend, text=text, parsed=parsed)
     results = pages(backend.match(entries, text, parsed))
-    if results.total:
+    if results.total or results.type_counts:  # with a type filter, matches of other types are worth showing
         return results
     # Nothing has every word: a misspelling (titles like the words) comes first, then items with some words.
     close = backend.close_matches(entries, parsed)

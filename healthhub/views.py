@@ -82,6 +82,8 @@ def search(request):
     }
     if type_key and type_key not in content.CONTENT_TYPES_BY_KEY:
         return _search_error(request, context, "There is no such type of content to search.")
+    if type_key:
+        context["type_label"] = content.CONTENT_TYPES_BY_KEY[type_key].label
     for value in dict.fromkeys(filter(None, tag_values)):
         # Only tags on visible content: a tag used only on drafts must not reveal that they exist.
         visible = search_index.visible_entries()

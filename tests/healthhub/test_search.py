@@ -369,3 +369,13 @@ def test_a_very_broad_search_ranks_a_bounded_set_and_keeps_title_matches_first(c
     assert 4 <= found.total <= 6
     html = client.get(reverse("search"), {"q": "headache"}).content.decode()
     assert "Over 3 results" in html and "Articles (" not in html
+
+
+def test_a_type_without_matches_points_to_the_types_that_have_some(client, committed, engine):
+    with committed():
+        TermFactory(term="High-flow oxygen")
+    response = client.get(reverse("search"), {"q": "oxygen", "type": "trigger"})
+    found = response.context["results"]
+    assert found.total == 0 and found.kind == "exact"
+    assert [content_type.key for content_type, _ in found.type_counts] == ["term"]
+    assert "No Triggers matched" in response.content.decode()

@@ -150,7 +150,9 @@ class Command(BaseCommand):
             [through(searchentry_id=entry.pk, tag_id=tag.pk) for entry in entries for tag in entry.bench_tags]
         )
         # The same weighted vector the site writes, computed by PostgreSQL for the whole batch at once.
-        SearchEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(vector=search.VECTOR, head_vector=search.HEAD_VECTOR)
+        SearchEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
+            vector=search.VECTOR, head_vector=search.HEAD_VECTOR
+        )
 
     def entry(self, key, obj, summary, body, tags_by_pk):
         entry = SearchEntry(
