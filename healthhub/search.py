@@ -51,7 +51,7 @@ SNIPPET_WORDS = 30
 # Words of a query compared one by one with titles when nothing matched exactly.
 MAX_FUZZY_WORDS = 5
 # A search matching more than this ranks a bounded set of candidates (see _paged) and says "over ...".
-MAX_RANKED = 500
+MAX_RANKED = 100
 # Markers around matched words in snippets: control characters, which the
 # index never stores, so escaping the text first and then swapping them for
 # <mark> cannot let stored text become markup.
