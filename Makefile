@@ -40,6 +40,7 @@ migrate: venv
 run: venv
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --if-empty
+	DJANGO_DEBUG=1 $(BIN)/python manage.py rebuild_search_index --no-progress
 	@echo ""
 	@echo "healthhub demo: http://$(HOST):$(PORT)/   editors: http://$(HOST):$(PORT)/admin/"
 	@echo "To sign in to the admin, first create your own account:"

@@ -13,3 +13,7 @@ class HealthhubConfig(AppConfig):
         post_save.connect(on_model_change, dispatch_uid="healthhub-cache-save")
         post_delete.connect(on_model_change, dispatch_uid="healthhub-cache-delete")
         m2m_changed.connect(on_model_change, dispatch_uid="healthhub-cache-m2m")
+
+        from healthhub import signals
+
+        signals.connect()

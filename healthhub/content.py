@@ -1,7 +1,8 @@
 """Site-wide questions asked of every content type at once: tags and search.
 
-Each content type is described once here; tag pages, tag counts and search
-loop over this list, and every query starts from `published()`.
+Each content type is described once here; tag pages, tag counts and the
+search index (healthhub/search.py) loop over this list, and every query
+starts from `published()`.
 """
 
 import re
@@ -25,11 +26,24 @@ _WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
+class SearchFields:
+    """Which fields feed the search index: names of the model's attributes.
+
+    `body` names stored HTML fields; the index keeps their text only.
+    """
+
+    title: str
+    summary: str = ""
+    body: tuple = ()
+    aliases: str = ""
+
+
+@dataclass(frozen=True)
 class ContentType:
     key: str
     label: str
     model: type
-    search_fields: tuple
+    search_fields: SearchFields
     select_related: tuple = ()
     # Stored HTML fields visitors read, where glossary terms are linked.
     html_fields: tuple = ()
@@ -44,14 +58,20 @@ class ContentType:
 
 
 CONTENT_TYPES = (
-    ContentType("article", "Articles", Article, ("title", "summary", "body"), html_fields=("body_html",)),
-    ContentType("faq", "FAQs", FAQ, ("question", "answer"), ("article",), ("answer_html",), "article"),
-    ContentType("treatment-list", "Treatment lists", TreatmentList, ("title", "intro"), ("article",), (), "article"),
+    ContentType(
+        "article", "Articles", Article, SearchFields("title", "summary", ("body_html",)), html_fields=("body_html",)
+    ),
+    ContentType(
+        "faq", "FAQs", FAQ, SearchFields("question", body=("answer_html",)), ("article",), ("answer_html",), "article"
+    ),
+    ContentType(
+        "treatment-list", "Treatment lists", TreatmentList, SearchFields("title", "intro"), ("article",), (), "article"
+    ),
     ContentType(
         "treatment",
         "Treatments",
         Treatment,
-        ("name", "description", "contraindications"),
+        SearchFields("name", body=("description_html", "contraindications_html")),
         ("treatment_list",),
         ("description_html", "contraindications_html"),
         "treatment_list__article",
@@ -60,15 +80,20 @@ CONTENT_TYPES = (
         "trigger",
         "Triggers",
         Trigger,
-        ("name", "description"),
+        SearchFields("name", body=("description_html",)),
         html_fields=("description_html",),
         article_path="articles",
     ),
     ContentType(
-        "term", "Glossary terms", Term, ("term", "aliases", "short_definition", "definition"), (), ("definition_html",)
+        "term",
+        "Glossary terms",
+        Term,
+        SearchFields("term", "short_definition", ("definition_html",), "aliases"),
+        html_fields=("definition_html",),
     ),
 )
 TYPE_OF = {content_type.model: content_type for content_type in CONTENT_TYPES}
+CONTENT_TYPES_BY_KEY = {content_type.key: content_type for content_type in CONTENT_TYPES}
 
 
 @dataclass(frozen=True)
@@ -207,15 +232,3 @@ def _used_in_groups(found):
     for key, item in found:
         groups.setdefault(key, []).append(item)
     return [(by_key[key], items) for key, items in groups.items()]
-
-
-def search(query, *, limit=20):
-    """A simple contains-match across types; [(content type, items)] with matches only."""
-    groups = []
-    for content_type in CONTENT_TYPES:
-        match = reduce(or_, (Q(**{f"{name}__icontains": query}) for name in content_type.search_fields))
-        match |= Q(tags__name__iexact=query)
-        items = list(content_type.visible().filter(match).distinct()[:limit])
-        if items:
-            groups.append((content_type, items))
-    return groups

@@ -1,6 +1,17 @@
-"""Site-wide settings editors change in the admin (one row)."""
+"""healthhub's own tables: site settings editors change, and the search index.
 
+SearchEntry is the site-wide search index: one row per content item, whatever its type.
+
+Rows are written only by healthhub/search.py (after every save, delete and
+tag change, and by `manage.py rebuild_search_index`); visitors never see a
+row directly. PostgreSQL fills `vector` and has GIN and trigram indexes on
+it; SQLite keeps a full-text (FTS5) copy in a virtual table. Both are created
+by migrations that do nothing on the other engine.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from taggit.models import Tag
 
 STANDARD_DISCLAIMER = (
     "This page gives general information. It is not a diagnosis and does not replace advice from a qualified "
@@ -32,3 +43,36 @@ class SiteSettings(models.Model):
     def load(cls):
         settings, _ = cls.objects.get_or_create(pk=1)
         return settings
+
+
+class SearchEntry(models.Model):
+    content_type = models.CharField(max_length=20, help_text="A key of healthhub.content.CONTENT_TYPES.")
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=300)
+    aliases = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Plain text, without markup.")
+    tag_names = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="search_entries")
+    url = models.CharField(max_length=500)
+    # The publication rule (publishing.py) folded into one time, so a search
+    # needs no join per content type: the latest publication time of the item
+    # and its parents, or NULL while any of them is a draft.
+    visible_from = models.DateTimeField(null=True, blank=True)
+    # The earliest unpublish time of the item and its parents, if any.
+    visible_until = models.DateTimeField(null=True, blank=True)
+    # Weighted full-text vectors, PostgreSQL only (NULL on SQLite): everything, and the leading fields
+    # alone (title, aliases, summary, tags), which let very broad searches rank a bounded set.
+    vector = SearchVectorField(null=True, editable=False)
+    head_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name_plural = "search entries"
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_search_entry"),
+        ]
+        indexes = [models.Index(fields=["visible_from", "content_type"], name="searchentry_visible")]
+
+    def __str__(self):
+        return f"{self.content_type}: {self.title}"

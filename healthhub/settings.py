@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.forms",
     "django.contrib.sitemaps",
     "simple_history",
+    # Full-text search fields and lookups; on SQLite it stays idle.
+    "django.contrib.postgres",
     "taggit",
     "markdownx",
     "axes",

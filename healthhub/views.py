@@ -5,6 +5,7 @@ import unicodedata
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +16,11 @@ from taggit.models import Tag
 
 from articles.models import Article
 from healthhub import content
+from healthhub import search as search_index
 from healthhub.structured_data import absolute_url
 
 SEARCH_MAX_LENGTH = 200
+SEARCH_MAX_TAGS = 10
 # Tag pages combine at most this many tags: /tags/a+b+c+d/.
 MAX_TAGS = 4
 AUTOCOMPLETE_MAX_LENGTH = 50
@@ -125,12 +128,45 @@ def clean_query(text):
 @ratelimit(key="ip", rate=lambda group, request: settings.SEARCH_RATE, block=True)
 def search(request):
     query = clean_query(request.GET.get("q", ""))
-    groups = content.search(query) if query else []
-    return render(
-        request,
-        "search/search.html",
-        {"query": query, "groups": groups, "total": sum(len(items) for _, items in groups)},
-    )
+    type_key = request.GET.get("type", "")
+    tag_values = [clean_query(value) for value in request.GET.getlist("tag")[:SEARCH_MAX_TAGS]]
+    context = {
+        "query": query,
+        "type_key": type_key,
+        "content_types": content.CONTENT_TYPES,
+        "tags": [],
+        "max_ranked": search_index.MAX_RANKED,
+    }
+    if type_key and type_key not in content.CONTENT_TYPES_BY_KEY:
+        return _search_error(request, context, "There is no such type of content to search.")
+    if type_key:
+        context["type_label"] = content.CONTENT_TYPES_BY_KEY[type_key].label
+    for value in dict.fromkeys(filter(None, tag_values)):
+        # Only tags on visible content: a tag used only on drafts must not reveal that they exist.
+        visible = search_index.visible_entries()
+        tag = Tag.objects.filter(Q(slug=value) | Q(name__iexact=value), search_entries__in=visible).first()
+        if tag is None:
+            return _search_error(request, context, f"There is no tag called “{value}”.")
+        context["tags"].append(tag)
+    context["tag_filters"] = [(tag, _without_tag(request, tag)) for tag in context["tags"]]
+    if query or context["tags"] or type_key:
+        context["results"] = search_index.search(
+            query, tags=context["tags"], type_key=type_key, page=request.GET.get("page")
+        )
+    return render(request, "search/search.html", context)
+
+
+def _without_tag(request, tag):
+    params = request.GET.copy()
+    removed = {tag.slug, tag.name.casefold()}
+    params.setlist("tag", [value for value in params.getlist("tag") if clean_query(value).casefold() not in removed])
+    params.pop("page", None)
+    return f"?{params.urlencode()}"
+
+
+def _search_error(request, context, message):
+    # A broken link or edited address: say what is wrong and keep the form, with 404 as no such filter exists.
+    return render(request, "search/search.html", {**context, "error": message}, status=404)
 
 
 def rate_limited(request, exception):

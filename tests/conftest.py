@@ -1,3 +1,5 @@
+from functools import partial
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -26,8 +28,19 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture
-def demo_content(db):
-    call_command("load_demo", verbosity=0)
+def committed(django_capture_on_commit_callbacks):
+    """`with committed():` runs the after-commit upkeep (the search index) when the block ends.
+
+    Tests run inside a transaction that never commits, so without this the
+    index would never see the items a test creates.
+    """
+    return partial(django_capture_on_commit_callbacks, execute=True)
+
+
+@pytest.fixture
+def demo_content(db, committed):
+    with committed():
+        call_command("load_demo", verbosity=0)
 
 
 @pytest.fixture

@@ -1,0 +1,44 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from tqdm import tqdm
+
+from healthhub import search
+from healthhub.content import CONTENT_TYPES
+from healthhub.models import SearchEntry
+
+BATCH_SIZE = 500
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild the search index from every article, FAQ, treatment list, treatment, trigger and glossary term. "
+        "Safe to run at any time; run it after restoring a database or changing what is indexed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-progress", action="store_true", help="Do not show the progress bar.")
+
+    def handle(self, *args, no_progress=False, **options):
+        total = sum(content_type.model.objects.count() for content_type in CONTENT_TYPES)
+        with tqdm(total=total, unit="item", disable=no_progress, file=self.stderr) as progress:
+            for content_type in CONTENT_TYPES:
+                progress.set_description(content_type.label)
+                pks = list(content_type.model.objects.order_by("pk").values_list("pk", flat=True))
+                for start in range(0, len(pks), BATCH_SIZE):
+                    batch = pks[start : start + BATCH_SIZE]
+                    with transaction.atomic():
+                        search.index(content_type.key, batch)
+                    progress.update(len(batch))
+        removed = self._remove_orphans()
+        self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} items, {removed} stale entries removed."))
+
+    def _remove_orphans(self):
+        """Entries whose item is gone (deleted while signals were not running) or whose type no longer exists."""
+        stale = SearchEntry.objects.exclude(content_type__in=[content_type.key for content_type in CONTENT_TYPES])
+        removed = stale.delete()[1].get(SearchEntry._meta.label, 0)
+        for content_type in CONTENT_TYPES:
+            gone = SearchEntry.objects.filter(content_type=content_type.key).exclude(
+                object_id__in=content_type.model.objects.values("pk")
+            )
+            removed += gone.delete()[1].get(SearchEntry._meta.label, 0)
+        return removed

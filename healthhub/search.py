@@ -1,0 +1,560 @@
+"""Site-wide search: the index (one SearchEntry per item) and the queries on it.
+
+Writing: `index(key, pks)` brings the entries of some items up to date;
+healthhub/signals.py calls it after every save, delete and tag change, and
+`manage.py rebuild_search_index` for everything.
+
+Reading: `search(text, tags=..., type_key=..., page=...)`, the same on every
+database. PostgreSQL ranks a weighted tsvector (titles and aliases above
+summaries and tags above bodies) with web-search syntax ("quoted phrases",
+-word, or) and English stemming, and falls back to trigram similarity on
+titles for misspellings ("Did you mean ...?"). SQLite uses an FTS5 table
+with the same syntax and weights, or, on builds without FTS5, a contains
+match ranking title matches first.
+
+Visibility: an entry counts only between `visible_from` and `visible_until`: the
+publication rule of healthhub/publishing.py folded into two times per item
+(see `visible_from()` and `visible_until()`); a change to a parent re-indexes its children.
+"""
+
+import collections
+import difflib
+import functools
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+
+from healthhub.content import CONTENT_TYPES, CONTENT_TYPES_BY_KEY
+from healthhub.models import SearchEntry
+from healthhub.publishing import Status
+
+PER_PAGE = 20
+SNIPPET_WORDS = 30
+# Words of a query compared one by one with titles when nothing matched exactly.
+MAX_FUZZY_WORDS = 5
+# A search matching more than this ranks a bounded set of candidates (see _paged) and says "over ...".
+MAX_RANKED = 100
+# Markers around matched words in snippets: control characters, which the
+# index never stores, so escaping the text first and then swapping them for
+# <mark> cannot let stored text become markup.
+MARK_START, MARK_END = "\x02", "\x03"
+FTS_TABLE = "healthhub_searchentry_fts"
+
+HEAD_VECTOR = SearchVector("title", "aliases", weight="A", config="english") + SearchVector(
+    "summary", "tag_names", weight="B", config="english"
+)
+VECTOR = HEAD_VECTOR + SearchVector("body", weight="C", config="english")
+INDEXED_FIELDS = ["title", "aliases", "summary", "body", "tag_names", "url", "visible_from", "visible_until"]
+
+
+# --- Writing the index ------------------------------------------------------
+
+
+def plain_text(text, *, is_html=False):
+    """Text for the index: no markup, no control characters, single spaces."""
+    if is_html:
+        # A space before each tag keeps "<li>one</li><li>two</li>" two words.
+        text = html.unescape(strip_tags(text.replace("<", " <")))
+    return " ".join("".join(char if char.isprintable() else " " for char in text).split())
+
+
+def _visibility_chain(obj):
+    """`obj` and the parents its visibility depends on; None if a required parent is missing."""
+    chain = [obj]
+    for path, optional in type(obj).visibility_parents:
+        parent = obj
+        for name in path.split("__"):
+            parent = getattr(parent, name) if parent is not None else None
+        if parent is None:
+            if optional:
+                continue
+            return None
+        chain.append(parent)
+    return chain
+
+
+def visible_from(obj):
+    """When visitors can first see `obj`: None while it or a parent is not published.
+
+    The same rule as `published()` (publishing.py), walking the same
+    `visibility_parents`, as one time: the latest publication time of the
+    item and its parents. tests/healthhub/test_search_index.py checks that
+    both agree.
+    """
+    chain = _visibility_chain(obj)
+    if chain is None or any(item.status != Status.PUBLISHED for item in chain):
+        return None
+    return max(item.published_at for item in chain)
+
+
+def visible_until(obj):
+    """When visitors stop seeing `obj`: the earliest unpublish time of it and its parents, or None."""
+    times = [item.unpublish_at for item in _visibility_chain(obj) or [] if item.unpublish_at]
+    return min(times) if times else None
+
+
+def _entry(content_type, obj):
+    fields = content_type.search_fields
+    body = " ".join(plain_text(getattr(obj, name), is_html=True) for name in fields.body)
+    return SearchEntry(
+        content_type=content_type.key,
+        object_id=obj.pk,
+        title=plain_text(getattr(obj, fields.title)),
+        aliases=plain_text(getattr(obj, fields.aliases)) if fields.aliases else "",
+        summary=plain_text(getattr(obj, fields.summary)) if fields.summary else "",
+        body=body,
+        tag_names=", ".join(sorted(tag.name for tag in obj.tags.all())),
+        url=obj.get_absolute_url(),
+        visible_from=visible_from(obj),
+        visible_until=visible_until(obj),
+    )
+
+
+def _parent_paths(model):
+    return [path for path, _ in model.visibility_parents]
+
+
+def content_type_for(model):
+    return next(content_type for content_type in CONTENT_TYPES if content_type.model is model)
+
+
+def index(key, pks):
+    """Write, rewrite or remove the entries of the items of type `key` with these pks."""
+    content_type = CONTENT_TYPES_BY_KEY[key]
+    pks = set(pks)
+    objects = content_type.model.objects.filter(pk__in=pks).prefetch_related("tags")
+    if parents := _parent_paths(content_type.model):
+        objects = objects.select_related(*parents)
+    objects = list(objects)
+    found = {obj.pk for obj in objects}
+    SearchEntry.objects.filter(content_type=key, object_id__in=pks - found).delete()
+    if not objects:
+        return
+    SearchEntry.objects.bulk_create(
+        [_entry(content_type, obj) for obj in objects],
+        update_conflicts=True,
+        unique_fields=["content_type", "object_id"],
+        update_fields=INDEXED_FIELDS,
+    )
+    entry_ids = dict(SearchEntry.objects.filter(content_type=key, object_id__in=found).values_list("object_id", "pk"))
+    through = SearchEntry.tags.through
+    through.objects.filter(searchentry_id__in=entry_ids.values()).delete()
+    through.objects.bulk_create(
+        [through(searchentry_id=entry_ids[obj.pk], tag_id=tag.pk) for obj in objects for tag in obj.tags.all()]
+    )
+    if connection.vendor == "postgresql":
+        SearchEntry.objects.filter(pk__in=entry_ids.values()).update(vector=VECTOR, head_vector=HEAD_VECTOR)
+
+
+def _model_at(model, path):
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def index_with_dependents(model, pks):
+    """Index these items and every item whose visibility hangs on them (an article's FAQs, lists, treatments)."""
+    index(content_type_for(model).key, pks)
+    for content_type in CONTENT_TYPES:
+        for path in _parent_paths(content_type.model):
+            if _model_at(content_type.model, path) is model:
+                children = content_type.model.objects.filter(**{f"{path}__in": pks}).values_list("pk", flat=True)
+                index(content_type.key, list(children))
+
+
+# --- Reading the query --------------------------------------------------------
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+")
+
+
+@dataclass
+class ParsedQuery:
+    """Web-search syntax: every clause must match, a clause is terms joined by "or"; a term is a word or phrase."""
+
+    clauses: list = field(default_factory=list)
+    excluded: list = field(default_factory=list)
+
+    @property
+    def words(self):
+        return [word for clause in self.clauses for term in clause for word in term]
+
+
+def parse_query(text):
+    parsed = ParsedQuery()
+    join_next = False
+    for match in _TOKEN.finditer(text):
+        negated, quoted, bare = match.groups()
+        if bare is not None:
+            if bare.casefold() == "or" and parsed.clauses:
+                join_next = True
+                continue
+            negated = "-" if bare.startswith("-") and len(bare) > 1 else ""
+            quoted = bare[1:] if negated else bare
+        term = tuple(word.casefold() for word in _WORD.findall(quoted))
+        if not term:
+            continue
+        if negated:
+            parsed.excluded.append(term)
+        elif join_next:
+            parsed.clauses[-1].append(term)
+        else:
+            parsed.clauses.append([term])
+        join_next = False
+    return parsed
+
+
+# --- Engines -----------------------------------------------------------------
+
+
+def _marked(text):
+    return mark_safe(escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def highlight(text, words, *, length=240):
+    """A window of `text` around the first of `words`, escaped, with the words in <mark>."""
+    if not words:
+        return escape(text[:length])
+    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    first = pattern.search(text)
+    start = max(0, first.start() - length // 3) if first else 0
+    window = text[start : start + length]
+    window = pattern.sub(lambda found: f"{MARK_START}{found.group(0)}{MARK_END}", window)
+    return _marked(("…" if start else "") + window + ("…" if start + length < len(text) else ""))
+
+
+@dataclass
+class Match:
+    """What an engine found: every matching entry, how to rank them, and the matches in the leading fields.
+
+    `head` (titles, aliases, summaries, tags) lets a very broad search rank a bounded set of candidates
+    without missing the entries that would rank first.
+    """
+
+    rows: object
+    rank: object
+    head: object = None
+
+
+def _by_title(rows):
+    return rows.order_by("title", "pk")
+
+
+class Postgres:
+    """Weighted full-text search with web-search syntax, and trigram similarity for misspellings."""
+
+    @staticmethod
+    def query(text):
+        return SearchQuery(text, search_type="websearch", config="english")
+
+    def match(self, entries, text, parsed):
+        query = self.query(text)
+        return Match(
+            rows=entries.filter(vector=query),
+            rank=lambda rows: rows.annotate(rank=SearchRank(F("vector"), query)).order_by("-rank", "title"),
+            head=entries.filter(head_vector=query),
+        )
+
+    def any_word(self, entries, parsed):
+        return self.match(entries, " or ".join(parsed.words), parsed)
+
+    def close_matches(self, entries, parsed):
+        # `word <% title` for each word, so one misspelt word among several still finds its title.
+        # The operator uses the trigram index; its threshold is pg_trgm.word_similarity_threshold (0.6).
+        # Short words ("the", "eye") are too short to tell a misspelling from another word.
+        words = [word for word in dict.fromkeys(parsed.words) if len(word) >= 4][:MAX_FUZZY_WORDS]
+        if not words:
+            return None
+        similar = Q(*(TrigramWordSimilar(F("title"), Value(word)) for word in words), _connector=Q.OR)
+        similarity = sum(
+            (TrigramWordSimilarity(Value(word), "title") for word in words[1:]),
+            TrigramWordSimilarity(Value(words[0]), "title"),
+        )
+        return Match(
+            rows=entries.filter(similar),
+            rank=lambda rows: rows.annotate(rank=similarity).order_by("-rank", "title"),
+        )
+
+    def snippets(self, rows, text, parsed):
+        headline = SearchHeadline(
+            Concat("summary", Value(" "), "body", output_field=TextField()),
+            self.query(text),
+            config="english",
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
+        )
+        found = SearchEntry.objects.filter(pk__in=[row.pk for row in rows]).annotate(snippet=headline)
+        return {entry.pk: _marked(entry.snippet) for entry in found.only("pk")}
+
+
+class Fts5:
+    """SQLite's FTS5 table (see migration 0002), ranked with bm25 and the same field weights."""
+
+    # title, aliases, summary, tag_names, body
+    WEIGHTS = "10.0, 10.0, 4.0, 4.0, 1.0"
+    HEAD_COLUMNS = "{title aliases summary tag_names}"
+
+    @staticmethod
+    def _phrase(term):
+        return '"' + " ".join(term) + '"'
+
+    def _expression(self, clauses, excluded, columns=""):
+        found = " AND ".join("(" + " OR ".join(self._phrase(term) for term in clause) + ")" for clause in clauses)
+        if columns:
+            found = f"({columns} : ({found}))"
+        return found + "".join(f" NOT {self._phrase(term)}" for term in excluded)
+
+    def _match(self, entries, clauses, excluded):
+        def matching(expression):
+            return entries.filter(
+                pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (expression,))
+            )
+
+        expression = self._expression(clauses, excluded)
+        rank = RawSQL(
+            f"SELECT -bm25({FTS_TABLE}, {self.WEIGHTS}) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid = healthhub_searchentry.id",
+            (expression,),
+        )
+        return Match(
+            rows=matching(expression),
+            rank=lambda rows: rows.annotate(rank=rank).order_by("-rank", "title"),
+            head=matching(self._expression(clauses, excluded, self.HEAD_COLUMNS)),
+        )
+
+    def match(self, entries, text, parsed):
+        return self._match(entries, parsed.clauses, parsed.excluded)
+
+    def any_word(self, entries, parsed):
+        return self._match(entries, [[(word,) for word in parsed.words]], [])
+
+    def close_matches(self, entries, parsed):
+        return None
+
+    def snippets(self, rows, text, parsed):
+        ids = [row.pk for row in rows]
+        placeholders = ", ".join(["%s"] * len(ids))
+        any_word = " OR ".join(f'"{word}"' for word in parsed.words)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, snippet({FTS_TABLE}, 4, %s, %s, '…', {SNIPPET_WORDS}) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
+                [MARK_START, MARK_END, any_word, *ids],
+            )
+            found = {pk: snippet for pk, snippet in cursor.fetchall() if snippet}
+        return {
+            row.pk: _marked(found[row.pk]) if row.pk in found else highlight(row.summary, parsed.words) for row in rows
+        }
+
+
+class Contains:
+    """For SQLite builds without FTS5: every clause must appear somewhere; title matches rank first."""
+
+    FIELDS = ("title", "aliases", "summary", "tag_names", "body")
+    HEAD_FIELDS = FIELDS[:-1]
+
+    def _term(self, term, fields=FIELDS):
+        phrase = " ".join(term)
+        return Q(*(Q(**{f"{name}__icontains": phrase}) for name in fields), _connector=Q.OR)
+
+    def _match(self, entries, clauses, excluded):
+        def matching(fields):
+            rows = entries
+            for clause in clauses:
+                rows = rows.filter(Q(*(self._term(term, fields) for term in clause), _connector=Q.OR))
+            for term in excluded:
+                rows = rows.exclude(self._term(term))
+            return rows
+
+        phrase = " ".join(clauses[0][0])
+        rank = Case(
+            When(title__icontains=phrase, then=3),
+            When(Q(aliases__icontains=phrase) | Q(summary__icontains=phrase) | Q(tag_names__icontains=phrase), then=2),
+            default=1,
+            output_field=IntegerField(),
+        )
+        return Match(
+            rows=matching(self.FIELDS),
+            rank=lambda rows: rows.annotate(rank=rank).order_by("-rank", "title"),
+            head=matching(self.HEAD_FIELDS),
+        )
+
+    def match(self, entries, text, parsed):
+        return self._match(entries, parsed.clauses, parsed.excluded)
+
+    def any_word(self, entries, parsed):
+        return self._match(entries, [[(word,) for word in parsed.words]], [])
+
+    def close_matches(self, entries, parsed):
+        return None
+
+    def snippets(self, rows, text, parsed):
+        return {row.pk: highlight(f"{row.summary} {row.body}".strip(), parsed.words) for row in rows}
+
+
+@functools.cache
+def _has_fts_table(database_name):
+    return FTS_TABLE in connection.introspection.table_names()
+
+
+def engine():
+    if connection.vendor == "postgresql":
+        return Postgres()
+    # Migration 0002 creates the FTS5 table where SQLite can; once made, it stays.
+    if connection.vendor == "sqlite" and _has_fts_table(connection.settings_dict["NAME"]):
+        return Fts5()
+    return Contains()
+
+
+# --- Searching ----------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    content_type: object
+    title: str
+    url: str
+    snippet: str
+
+    @property
+    def type_name(self):
+        return capfirst(self.content_type.model._meta.verbose_name)
+
+
+@dataclass
+class Results:
+    page: object = None
+    # Results on offer: every match, or, when more than MAX_RANKED matched (`broad`), the ranked candidates.
+    total: int = 0
+    broad: bool = False
+    # [(content type, number of results)] for every type with results, whatever the type filter;
+    # the numbers are exact only when `counts_exact`.
+    type_counts: list = field(default_factory=list)
+    counts_exact: bool = True
+    # "exact": every word matched; "close": titles like the words (misspellings); "any": some of the words.
+    kind: str = "exact"
+    suggestion: str = ""
+    needs_words: bool = False
+
+
+def visible_entries(tags=()):
+    now = timezone.now()
+    entries = SearchEntry.objects.filter(visible_from__lte=now).filter(
+        Q(visible_until__isnull=True) | Q(visible_until__gt=now)
+    )
+    for tag in tags:
+        entries = entries.filter(tags=tag)
+    return entries
+
+
+def search(text, *, tags=(), type_key="", page=1):
+    """Ranked, paginated results for `text` among visible items carrying every tag in `tags`.
+
+    `text` may be empty when tags or a type narrow the results: then they are listed by title.
+    """
+    parsed = parse_query(text)
+    entries = visible_entries(tags)
+    if text and not parsed.clauses:
+        return Results(needs_words=True)
+    if not text:
+        return _listed(entries, type_key, page)
+    backend = engine()
+    pages = functools.partial(_paged, type_key=type_key, page_number=page, backend=backend, text=text, parsed=parsed)
+    results = pages(backend.match(entries, text, parsed))
+    if results.total or results.type_counts:  # with a type filter, matches of other types are worth showing
+        return results
+    # Nothing has every word: a misspelling (titles like the words) comes first, then items with some words.
+    close = backend.close_matches(entries, parsed)
+    if close is not None:
+        close = pages(close, kind="close")
+        close.suggestion = _suggestion(parsed, [hit.title for hit in close.page.object_list]) if close.total else ""
+        if close.suggestion:
+            return close
+    if len(parsed.words) > 1:
+        some = pages(backend.any_word(entries, parsed), kind="any")
+        if some.total:
+            return some
+    return close if close is not None and close.total else results
+
+
+def _paged(match, *, type_key, page_number, backend, text, parsed, kind="exact"):
+    """One page of `match`, best first.
+
+    Ranking every match of a common word costs time in proportion to the
+    matches, so at most MAX_RANKED + 1 are read first; when there are more,
+    the ranked candidates are the first MAX_RANKED matches plus up to
+    MAX_RANKED matches in the leading fields, which hold the best-ranked ones.
+    """
+    rows = match.rows.order_by()
+    sample = list(rows.values_list("pk", "content_type")[: MAX_RANKED + 1])
+    counts = collections.Counter(key for _, key in sample)
+    head = match.head
+    if type_key:
+        rows = rows.filter(content_type=type_key)
+        sample = list(rows.values_list("pk", "content_type")[: MAX_RANKED + 1]) if counts[type_key] else []
+        head = head.filter(content_type=type_key) if head is not None else None
+    broad = len(sample) > MAX_RANKED
+    if broad:
+        candidates = {pk for pk, _ in sample[:MAX_RANKED]}
+        if head is not None:
+            candidates |= set(head.order_by().values_list("pk", flat=True)[:MAX_RANKED])
+        rows = SearchEntry.objects.filter(pk__in=candidates)
+    results = _page(match.rank(rows), len(candidates) if broad else len(sample), page_number, backend, text, parsed)
+    results.broad, results.kind = broad, kind
+    results.type_counts = [(ct, counts[ct.key]) for ct in CONTENT_TYPES if counts[ct.key]]
+    results.counts_exact = sum(counts.values()) <= MAX_RANKED
+    return results
+
+
+def _listed(entries, type_key, page_number):
+    """Everything carrying the tags (and of the type), by title: no ranking, so every match is counted."""
+    counts = dict(entries.order_by().values_list("content_type").annotate(count=Count("pk")))
+    rows = entries.filter(content_type=type_key) if type_key else entries
+    total = counts.get(type_key, 0) if type_key else sum(counts.values())
+    results = _page(_by_title(rows), total, page_number, None, "", ParsedQuery())
+    results.type_counts = [(ct, counts[ct.key]) for ct in CONTENT_TYPES if ct.key in counts]
+    return results
+
+
+def _page(ordered, total, page_number, backend, text, parsed):
+    paginator = Paginator(ordered.only("content_type", "title", "url", "summary", "body"), PER_PAGE)
+    paginator.count = total  # already counted; saves a query
+    page = paginator.get_page(page_number)
+    rows = list(page.object_list) if total else []
+    snippets = backend.snippets(rows, text, parsed) if backend and rows else {}
+    page.object_list = [
+        Hit(CONTENT_TYPES_BY_KEY[row.content_type], row.title, row.url, snippets.get(row.pk) or escape(row.summary))
+        for row in rows
+    ]
+    return Results(page=page, total=total)
+
+
+def _suggestion(parsed, titles):
+    """The query with each word missing from the closest titles replaced by the nearest word in them."""
+    vocabulary = {word.casefold() for title in titles for word in _WORD.findall(title)}
+    words = []
+    for word in parsed.words:
+        nearest = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.8)
+        words.append(word if word in vocabulary or not nearest else nearest[0])
+    suggestion = " ".join(words)
+    return suggestion if suggestion != " ".join(parsed.words) else ""
