@@ -1,5 +1,6 @@
 from itertools import groupby
 
+from django.http import Http404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
@@ -8,6 +9,9 @@ from healthhub.glossary_links import GlossaryLinker
 from healthhub.views import VisibleMixin
 
 from .models import Term
+
+# Up to this many terms the A-Z is one page; a larger glossary shows one letter at a time.
+ONE_PAGE_LIMIT = 300
 
 
 class TermListView(ListView):
@@ -21,8 +25,17 @@ class TermListView(ListView):
         terms = sorted(context["object_list"], key=lambda t: (t.letter == "#", t.sort_name))
         letters = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: t.letter)]
         used = {letter for letter, _ in letters}
+        context["by_letter"] = len(terms) > ONE_PAGE_LIMIT
+        if context["by_letter"]:
+            wanted = self.request.GET.get("letter", "").upper()
+            wanted = "#" if wanted == "OTHER" else wanted or letters[0][0]
+            if wanted not in used:
+                raise Http404("No published term starts with that letter.")
+            letters = [(letter, group) for letter, group in letters if letter == wanted]
+            context["current_letter"] = wanted
         context["letters"] = letters
-        context["structured_data"] = [structured_data.glossary(self.request, terms)]
+        shown = [term for _letter, group in letters for term in group]
+        context["structured_data"] = [structured_data.glossary(self.request, shown)]
         context["alphabet"] = [(letter, letter in used) for letter in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]]
         return context
 

@@ -20,6 +20,8 @@ from glossary.models import Term
 from healthhub.glossary_links import GlossaryLinker, glossary_version
 
 RELATED_LIMIT = 8
+# A tag page lists this many items per type; the search page (filtered by tag and type) has the rest.
+TAG_PAGE_LIMIT = 50
 USED_IN_CANDIDATES = 200
 USED_IN_TIMEOUT = 300
 _WORDS = re.compile(r"\w+")
@@ -121,12 +123,20 @@ def tag_uses():
     return sorted(uses, key=lambda use: use.name.casefold())
 
 
-def tagged(tag_slugs):
+class Listing(list):
+    """The first items of a longer list; `has_more` says whether some were left out."""
+
+    has_more = False
+
+
+def tagged(tag_slugs, *, limit=None):
     """[(content type, visible items carrying every one of the tags)] for the types that have any.
 
+    At most `limit` items per type (newest first); the rest are a search away.
     One query per type (the tag test is a subquery on the type's through
     table), plus one to prefetch the tags of each type that has items.
     """
+    limit = limit or TAG_PAGE_LIMIT
     slugs = list(dict.fromkeys(tag_slugs))
     groups = []
     for content_type in CONTENT_TYPES:
@@ -138,7 +148,9 @@ def tagged(tag_slugs):
             .filter(matched=len(slugs))
             .values("content_object")
         )
-        items = list(content_type.visible().filter(pk__in=carrying_all).prefetch_related("tags"))
+        found = content_type.visible().filter(pk__in=carrying_all).prefetch_related("tags")[: limit + 1]
+        items = Listing(found[:limit]) if len(found) > limit else Listing(found)
+        items.has_more = len(found) > limit
         if items:
             groups.append((content_type, items))
     return groups

@@ -96,6 +96,7 @@ def tag_detail(request, slugs):
         "title": " + ".join(name for _slug, name in chosen),
         "groups": groups,
         "total": sum(len(items) for _content_type, items in groups),
+        "has_more": any(items.has_more for _content_type, items in groups),
         # Widen: the same set less one tag; narrow: plus a tag the items also carry.
         "wider": [(name, [s for s in slugs if s != slug]) for slug, name in chosen] if len(slugs) > 1 else [],
         "narrower": [(tag, count, [*slugs, tag.slug]) for tag, count in content.co_occurring(groups, set(slugs))],

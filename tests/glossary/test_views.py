@@ -113,3 +113,20 @@ def test_term_page_runs_a_fixed_number_of_queries(client, django_assert_num_quer
     with django_assert_num_queries(2 + 1 + 6 + 5):
         response = client.get(term.get_absolute_url())
     assert len(used_in(response)["article"]) == size
+
+
+def test_a_large_glossary_shows_one_letter_at_a_time(client, monkeypatch):
+    from glossary import views
+
+    monkeypatch.setattr(views, "ONE_PAGE_LIMIT", 2)
+    for name in ["Kyphosis", "Kinesiology", "Trochlea"]:
+        TermFactory(term=name)
+    first = client.get(reverse("glossary:term-list"))
+    assert [letter for letter, _ in first.context["letters"]] == ["K"]
+    html = first.content.decode()
+    assert "Trochlea" not in html
+    assert 'href="?letter=t"' in html and 'href="?letter=k" aria-current="page"' in html
+    later = client.get(reverse("glossary:term-list"), {"letter": "t"})
+    assert "Trochlea" in later.content.decode() and "Kyphosis" not in later.content.decode()
+    assert client.get(reverse("glossary:term-list"), {"letter": "q"}).status_code == 404
+    assert client.get(reverse("glossary:term-list"), {"letter": "<script>"}).status_code == 404

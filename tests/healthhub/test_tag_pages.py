@@ -112,3 +112,19 @@ def test_intersection_page_runs_a_fixed_number_of_queries(client, django_assert_
     with django_assert_num_queries(1 + 6 + 3):
         response = client.get("/tags/pain+posture/")
     assert response.context["total"] == 3 * size
+
+
+def test_a_long_tag_page_lists_the_first_items_and_links_to_the_rest_in_search(client, monkeypatch, committed):
+    from healthhub import content
+
+    monkeypatch.setattr(content, "TAG_PAGE_LIMIT", 2)
+    with committed():  # the search index is written after commit
+        for _ in range(3):
+            ArticleFactory(tags=["sleep"])
+    response = client.get(reverse("tags:detail", args=["sleep"]))
+    html = response.content.decode()
+    ((_content_type, items),) = response.context["groups"]
+    assert len(items) == 2 and items.has_more
+    assert "More than 2 published pages" in html
+    assert 'href="/search/?tag=sleep&amp;type=article"' in html
+    assert client.get("/search/", {"tag": "sleep", "type": "article"}).context["results"].total == 3
