@@ -3,7 +3,7 @@
 For each database (SQLite, PostgreSQL) and each size (1,000 / 10,000 / 100,000
 articles, with FAQs, treatments, triggers, tags and a 5,000-term glossary):
 
-1. adds generated content (manage.py bench_data),
+1. adds generated content (manage.py bench_data) and rebuilds the search index,
 2. measures SQL queries per request, cold render time and HTML size in-process
    (manage.py bench_pages, page cache off),
 3. serves the site with gunicorn in production settings and drives every page
@@ -161,6 +161,10 @@ def bench_database(kind, sizes, duration, connections, workers, workdir):
         started = time.time()
         run([PYTHON, "manage.py", "bench_data", "--articles", str(size - current), "-v0"], env)
         generated_s = round(time.time() - started, 1)
+        started = time.time()
+        # Bulk inserts send no signals: index everything so that search has real work to do.
+        run([PYTHON, "manage.py", "rebuild_search_index", "--no-progress"], env, capture_output=True)
+        indexed_s = round(time.time() - started, 1)
         current = size
         in_process = json.loads(run([PYTHON, "manage.py", "bench_pages"], env, capture_output=True).stdout)
         pages = json.loads(
@@ -187,7 +191,15 @@ def bench_database(kind, sizes, duration, connections, workers, workdir):
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-        results.append({"articles": size, "generate_seconds": generated_s, "in_process": in_process, "http": http})
+        results.append(
+            {
+                "articles": size,
+                "generate_seconds": generated_s,
+                "index_seconds": indexed_s,
+                "in_process": in_process,
+                "http": http,
+            }
+        )
         print(f"[{kind}] {size} articles done", file=sys.stderr)
     return {"database": kind, "sizes": results, "worker_rss_mb": rss, "static": static_sizes(static_root)}
 

@@ -10,6 +10,7 @@ import datetime
 import itertools
 import random
 
+import frontmatter
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +29,6 @@ from articles.models import (
     TriggerTag,
 )
 from glossary.models import Term, TermTag
-from healthhub.importing import load
 from healthhub.markdown import render_markdown
 from healthhub.publishing import Status
 
@@ -60,7 +60,7 @@ TERM_SUFFIXES = (
 
 def _demo_bodies():
     folder = settings.BASE_DIR / "content" / "demo" / "articles"
-    return [load(path).content for path in sorted(folder.glob("*.md"))]
+    return [frontmatter.load(path).content for path in sorted(folder.glob("*.md"))]
 
 
 def _batched(iterable, size=BATCH):
