@@ -108,6 +108,7 @@ class Article(Publishable):
     )
     tags = TaggableManager(
         through="ArticleTag",
+        ordering=["name"],
         blank=True,
         help_text="Topics, separated by commas, e.g. posture, pain management.",
     )
@@ -191,7 +192,7 @@ class FAQ(Publishable):
         related_name="faqs",
         help_text="Sources from the article's reference list this answer relies on.",
     )
-    tags = TaggableManager(through="FAQTag", blank=True, help_text="Topics, separated by commas.")
+    tags = TaggableManager(through="FAQTag", ordering=["name"], blank=True, help_text="Topics, separated by commas.")
 
     visibility_parents = [("article", True)]
     markdown_fields = ("answer",)
@@ -228,7 +229,9 @@ class TreatmentList(Publishable):
         Article, on_delete=models.CASCADE, related_name="treatment_lists", help_text="The article this list belongs to."
     )
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first within the same kind.")
-    tags = TaggableManager(through="TreatmentListTag", blank=True, help_text="Topics, separated by commas.")
+    tags = TaggableManager(
+        through="TreatmentListTag", ordering=["name"], blank=True, help_text="Topics, separated by commas."
+    )
 
     visibility_parents = [("article", False)]
 
@@ -273,7 +276,9 @@ class Treatment(Publishable):
         related_name="treatments",
         help_text="Sources from the article's reference list this treatment relies on.",
     )
-    tags = TaggableManager(through="TreatmentTag", blank=True, help_text="Topics, separated by commas.")
+    tags = TaggableManager(
+        through="TreatmentTag", ordering=["name"], blank=True, help_text="Topics, separated by commas."
+    )
 
     visibility_parents = [("treatment_list", False), ("treatment_list__article", False)]
     markdown_fields = ("description", "contraindications")
@@ -306,7 +311,9 @@ class Trigger(Publishable):
     articles = models.ManyToManyField(
         Article, blank=True, related_name="triggers", help_text="Articles where this trigger is listed."
     )
-    tags = TaggableManager(through="TriggerTag", blank=True, help_text="Topics, separated by commas.")
+    tags = TaggableManager(
+        through="TriggerTag", ordering=["name"], blank=True, help_text="Topics, separated by commas."
+    )
 
     markdown_fields = ("description",)
 

@@ -24,7 +24,7 @@ class Term(Publishable):
         help_text="Other names for the same thing, one per line, e.g. “GON block” for “greater occipital nerve block”.",
     )
     related_terms = models.ManyToManyField("self", blank=True, help_text="Terms worth reading next.")
-    tags = TaggableManager(through="TermTag", blank=True, help_text="Topics, separated by commas.")
+    tags = TaggableManager(through="TermTag", ordering=["name"], blank=True, help_text="Topics, separated by commas.")
 
     markdown_fields = ("definition",)
 
