@@ -15,25 +15,28 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
+from articles.models import FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger
 from glossary.models import Term
 from healthhub.exporting import export_files, write_zip
 from healthhub.importing import import_upload
 
-# An import can create and change items of every content type.
-IMPORTED_MODELS = (Article, FAQ, TreatmentList, Treatment, Trigger, Term)
+# An import can create and change items of every content type, references and reviewers, and the site's
+# standard disclaimer; and a file can say `status: published`. So importing takes a Publisher's permissions:
+# an Editor's upload must not publish or change what only Publishers may change.
+PUBLISHABLE_MODELS = (Article, FAQ, TreatmentList, Treatment, Trigger, Term)
+IMPORT_PERMISSIONS = (
+    *(
+        f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+        for model in (*PUBLISHABLE_MODELS, Reference, Reviewer)
+        for action in ("add", "change")
+    ),
+    *(f"{model._meta.app_label}.publish_{model._meta.model_name}" for model in PUBLISHABLE_MODELS),
+    "healthhub.change_sitesettings",
+)
 
 
 def can_import(user):
-    return (
-        user.is_active
-        and user.is_staff
-        and all(
-            user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
-            for model in IMPORTED_MODELS
-            for action in ("add", "change")
-        )
-    )
+    return user.is_active and user.is_staff and user.has_perms(IMPORT_PERMISSIONS)
 
 
 class ImportForm(forms.Form):

@@ -15,11 +15,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from articles.models import Treatment, TreatmentList, Trigger
+from articles.models import Reviewer, Treatment, TreatmentList, Trigger
 from healthhub.publishing import Status
 from healthhub.tagging import MAX_TAG_LENGTH
 
 TEXT, CHOICE, MOMENT, DATE, NUMBER, LINES = "text", "choice", "moment", "date", "number", "lines"
+# BOOL: true or false, written only when it differs from the default. LINK: another record, by its slug.
+BOOL, LINK = "bool", "link"
 # Defaults that depend on the item: keep the stored value (a new item gets the
 # model's default), or the item's position in its list.
 KEEP, POSITION = object(), object()
@@ -42,6 +44,7 @@ class Field:
     kind: str = TEXT
     required: bool = False
     choices: type[models.TextChoices] | None = None
+    model: type[models.Model] | None = None  # for LINK: the model whose slug the value names
     # The value a missing or empty key stands for (None for nullable fields), or KEEP or POSITION.
     default: object = ""
     attr: str = ""
@@ -56,6 +59,7 @@ def _status(default):
 
 
 PUBLISHED_AT = Field("published_at", MOMENT, default=KEEP)
+UNPUBLISH_AT = Field("unpublish_at", MOMENT, default=None)
 ORDER = Field("order", NUMBER, default=POSITION)
 
 # Keys in the order they are written. Body fields (the Markdown after the front
@@ -66,8 +70,21 @@ ARTICLE_FIELDS = (
     Field("summary", required=True),
     _status(Status.DRAFT),
     PUBLISHED_AT,
+    UNPUBLISH_AT,
     Field("disclaimer"),
+    Field("has_glossary_links", BOOL, default=True),
+    Field("last_reviewed_on", DATE, default=None),
+    Field("reviewed_by", LINK, model=Reviewer, default=None),
+    Field("next_review_due", DATE, default=None),
     Field("body", required=True),
+)
+# Under the article's `references` key, one item per source, numbered from 1 in list order.
+REFERENCE_FIELDS = (
+    Field("title", required=True),
+    Field("url"),
+    Field("publisher"),
+    Field("accessed_on", DATE, default=None),
+    ORDER,
 )
 # Under the article's `hero_image` key, next to `file` (the picture itself).
 HERO_IMAGE_FIELDS = (
@@ -79,6 +96,7 @@ FAQ_FIELDS = (
     Field("slug", required=True),
     _status(Status.PUBLISHED),
     PUBLISHED_AT,
+    UNPUBLISH_AT,
     ORDER,
     Field("answer", required=True),
 )
@@ -88,6 +106,7 @@ TREATMENT_LIST_FIELDS = (
     Field("intro"),
     _status(Status.PUBLISHED),
     PUBLISHED_AT,
+    UNPUBLISH_AT,
     ORDER,
 )
 TREATMENT_FIELDS = (
@@ -96,6 +115,7 @@ TREATMENT_FIELDS = (
     Field("evidence_level", CHOICE, choices=Treatment.Evidence),
     _status(Status.PUBLISHED),
     PUBLISHED_AT,
+    UNPUBLISH_AT,
     ORDER,
     Field("description", required=True),
     Field("contraindications"),
@@ -106,6 +126,7 @@ TRIGGER_FIELDS = (
     Field("category", CHOICE, choices=Trigger.Category, default=Trigger.Category.OTHER),
     _status(Status.PUBLISHED),
     PUBLISHED_AT,
+    UNPUBLISH_AT,
     Field("description", required=True),
 )
 TERM_FIELDS = (
@@ -115,11 +136,22 @@ TERM_FIELDS = (
     Field("aliases", LINES),
     _status(Status.DRAFT),
     PUBLISHED_AT,
+    UNPUBLISH_AT,
     Field("definition", required=True),
 )
 
+REVIEWER_FIELDS = (
+    Field("reviewer", required=True, attr="name"),
+    Field("slug", required=True),
+    Field("credentials", required=True),
+    Field("affiliation"),
+    Field("bio"),
+)
+# healthhub.models.SiteSettings, in a file of its own (site.md).
+SITE_FIELDS = (Field("standard_disclaimer", required=True, attr="disclaimer"),)
+
 # The field that is the Markdown body when an item has a file of its own.
-BODY = {"article": "body", "faq": "answer", "trigger": "description", "term": "definition"}
+BODY = {"article": "body", "faq": "answer", "trigger": "description", "term": "definition", "reviewer": "bio"}
 
 
 # --- Reading ----------------------------------------------------------------
@@ -152,6 +184,19 @@ def _construct_mapping(loader, node):
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _construct_timestamp(loader, node):
+    # YAML reads 2026-02-30 as a date and Python refuses it: report it with its line instead of crashing.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as error:
+        raise yaml.MarkedYAMLError(
+            problem=f"'{node.value}' is not a real date ({error})", problem_mark=node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 @dataclass
@@ -209,7 +254,14 @@ def read_document(file, path) -> Document:
 
 def file_kind(meta):
     """Which kind of item a file holds, from its identifying key."""
-    for key, kind in (("term", "term"), ("question", "faq"), ("name", "trigger")):
+    kinds = (
+        ("standard_disclaimer", "site"),
+        ("reviewer", "reviewer"),
+        ("term", "term"),
+        ("question", "faq"),
+        ("name", "trigger"),
+    )
+    for key, kind in kinds:
         if key in meta:
             return kind
     return "article"
@@ -239,6 +291,18 @@ def read_value(doc, mapping, field, what):
         if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
             fail("must be a list of texts, e.g. [first, second]")
         return "\n".join(item.strip() for item in value)
+    if field.kind == BOOL:
+        if not isinstance(value, bool):
+            fail("must be true or false")
+        return value
+    if field.kind == LINK:
+        if not isinstance(value, str):
+            fail("must be a slug, e.g. alex-morgan")
+        record = field.model.objects.filter(slug=value).first()
+        if record is None:
+            name = field.model._meta.verbose_name
+            fail(f"names the unknown {name} '{value}'; add its file (or add it in the admin) first")
+        return record
     if field.kind == DATE:
         return _date(value, fail)
     return _moment(value, fail)
@@ -304,6 +368,8 @@ def _newlines(text):
 
 
 def dump_value(field, value):
+    if field.kind == LINK:
+        return value.slug if value is not None else None
     if field.kind == LINES:
         return Flow(line.strip() for line in value.splitlines() if line.strip())
     if isinstance(value, str):
@@ -320,7 +386,10 @@ def dump_fields(obj, fields, skip=()):
         if field.name in skip:
             continue
         value = dump_value(field, getattr(obj, field.name))
-        if field.required or (field.kind in (MOMENT, DATE, NUMBER) and value is not None) or value:
+        if field.kind == BOOL:
+            if value != field.default:
+                data[field.key] = value
+        elif field.required or (field.kind in (MOMENT, DATE, NUMBER) and value is not None) or value:
             data[field.key] = value
     return data
 

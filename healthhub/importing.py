@@ -1,8 +1,10 @@
 """Content from Markdown files with YAML front matter into the database.
 
-One file per article (with its FAQs, treatment lists, treatments and triggers
-in the front matter), glossary term, article-less FAQ or article-less trigger;
-files come from folders, single paths or .zip archives. Items are created or
+One file per article (with its references, FAQs, treatment lists, treatments
+and triggers in the front matter), glossary term, reviewer, article-less FAQ or
+article-less trigger, plus the site settings; files come from folders, single
+paths or .zip archives. Reviewer files are imported first, so that articles
+can name their reviewer. Items are created or
 updated by slug, and importing never deletes anything.
 
 Each file is saved in its own transaction, so a bad file leaves nothing
@@ -26,7 +28,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 
-from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
+from articles.models import FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger
 from glossary.models import Term
 from healthhub.content_files import (
     ARTICLE_FIELDS,
@@ -35,6 +37,9 @@ from healthhub.content_files import (
     HERO_IMAGE_FIELDS,
     KEEP,
     POSITION,
+    REFERENCE_FIELDS,
+    REVIEWER_FIELDS,
+    SITE_FIELDS,
     TERM_FIELDS,
     TREATMENT_FIELDS,
     TREATMENT_LIST_FIELDS,
@@ -47,19 +52,26 @@ from healthhub.content_files import (
     read_value,
 )
 from healthhub.images import clean_image_upload, is_plain_image
+from healthhub.models import SiteSettings
 
 
 def _keys(fields, *extra, body=None):
     return [f.key for f in fields if f.key != body] + list(extra)
 
 
-ARTICLE_KEYS = _keys(ARTICLE_FIELDS, "tags", "hero_image", "faqs", "treatment_lists", "triggers", body="body")
+ARTICLE_KEYS = _keys(
+    ARTICLE_FIELDS, "tags", "hero_image", "references", "faqs", "treatment_lists", "triggers", body="body"
+)
 HERO_IMAGE_KEYS = _keys(HERO_IMAGE_FIELDS, "file")
-FAQ_KEYS = _keys(FAQ_FIELDS, "tags")
+REFERENCE_KEYS = _keys(REFERENCE_FIELDS)
+FAQ_KEYS = _keys(FAQ_FIELDS, "tags", "cites")
 TREATMENT_LIST_KEYS = _keys(TREATMENT_LIST_FIELDS, "tags", "treatments")
-TREATMENT_KEYS = _keys(TREATMENT_FIELDS, "tags")
+TREATMENT_KEYS = _keys(TREATMENT_FIELDS, "tags", "cites")
 TRIGGER_KEYS = _keys(TRIGGER_FIELDS, "tags")
 TERM_KEYS = _keys(TERM_FIELDS, "tags", "related_terms", body="definition")
+REVIEWER_KEYS = _keys(REVIEWER_FIELDS, body="bio")
+STANDALONE_FAQ_KEYS = _keys(FAQ_FIELDS, "tags")
+SITE_KEYS = _keys(SITE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -149,8 +161,9 @@ class _FileImport:
             self.doc.fail(f"the {kind} slug '{slug}' is also used{different} {where}", mapping, key)
         self.claims[(kind, slug)] = (self.doc.path, fingerprint)
 
-    def upsert(self, model, lookup, values):
-        obj = model.objects.filter(**lookup).first() if lookup else None
+    def upsert(self, model, lookup, values, current=None):
+        """The stored item (`current`, or found by `lookup`) with `values` set, or a new one."""
+        obj = current or (model.objects.filter(**lookup).first() if lookup else None)
         if obj is None:
             obj = model(**values)
             self.changed = True
@@ -206,10 +219,11 @@ class _FileImport:
             self.hero_image(article, hero)
         self.save(article, meta, "the article")
         self.tags(article, meta, "the article")
+        references = self.references(article, meta, created)
         for position, item in enumerate(self.items(meta, "faqs", "the article")):
-            self.faq(item, f"FAQ {position + 1}", article, position)
+            self.faq(item, f"FAQ {position + 1}", article, position, references)
         for position, item in enumerate(self.items(meta, "treatment_lists", "the article")):
-            self.treatment_list(item, f"treatment list {position + 1}", article, position)
+            self.treatment_list(item, f"treatment list {position + 1}", article, position, references)
         for position, item in enumerate(self.items(meta, "triggers", "the article")):
             trigger = self.trigger(item, f"trigger {position + 1}")
             if not trigger.articles.filter(pk=article.pk).exists():
@@ -222,6 +236,36 @@ class _FileImport:
         if not isinstance(value, list):
             self.doc.fail(f"'{key}' in {what} must be a list of items, each starting with '- '", mapping, key)
         return value
+
+    def references(self, article, meta, created):
+        """The article's references in file order. They have no slug: the n-th updates the n-th stored one."""
+        stored = [] if created else list(article.references.all())
+        references = []
+        for position, item in enumerate(self.items(meta, "references", "the article")):
+            what = f"reference {position + 1}"
+            check_keys(self.doc, item, REFERENCE_KEYS, what)
+            values = {**self.values(item, REFERENCE_FIELDS, what, position), "article": article}
+            current = stored[position] if position < len(stored) else None
+            reference, _ = self.upsert(Reference, None, values, current)
+            references.append(self.save(reference, item, what))
+        return references
+
+    def cites(self, obj, item, what, references):
+        """Link the references an FAQ or treatment cites, given by their numbers in the article's list."""
+        numbers = item.get("cites") or []
+        if not isinstance(numbers, list) or not all(type(number) is int for number in numbers):
+            self.doc.fail(f"{what}: 'cites' must be a list of reference numbers, e.g. [1, 3]", item, "cites")
+        for number in numbers:
+            if not 1 <= number <= len(references):
+                self.doc.fail(
+                    f"{what}: 'cites' names reference {number}, but the article lists {len(references)} reference(s)",
+                    item,
+                    "cites",
+                )
+        wanted = {references[number - 1].pk for number in numbers}
+        if set(obj.references.values_list("pk", flat=True)) != wanted:
+            obj.references.set(wanted)
+            self.changed = True
 
     def hero_image(self, article, hero):
         image_path = (self.doc.file.parent / str(hero["file"])).resolve()
@@ -252,16 +296,19 @@ class _FileImport:
         self.stored.append(article.hero_image.name)
         article._import_changed = True
 
-    def faq(self, item, what, article=None, position=0):
-        check_keys(self.doc, item, FAQ_KEYS, what)
+    def faq(self, item, what, article=None, position=0, references=None):
+        # Only an article's FAQs can cite: references belong to an article.
+        check_keys(self.doc, item, FAQ_KEYS if article else STANDALONE_FAQ_KEYS, what)
         values = {**self.values(item, FAQ_FIELDS, what, position), "article": article}
         self.claim("FAQ", values["slug"], item, "slug")
         faq, created = self.upsert(FAQ, {"slug": values["slug"]}, values)
         self.save(faq, item, what)
         self.tags(faq, item, what)
+        if article:
+            self.cites(faq, item, what, references)
         return faq, created
 
-    def treatment_list(self, item, what, article, position):
+    def treatment_list(self, item, what, article, position, references):
         check_keys(self.doc, item, TREATMENT_LIST_KEYS, what)
         values = {**self.values(item, TREATMENT_LIST_FIELDS, what, position), "article": article}
         self.claim("treatment list", f"{article.slug}: {values['title']}", item, "title")
@@ -278,6 +325,7 @@ class _FileImport:
             treatment, _ = self.upsert(Treatment, {"slug": values["slug"]}, values)
             self.save(treatment, entry, where)
             self.tags(treatment, entry, where)
+            self.cites(treatment, entry, where, references)
 
     def trigger(self, item, what):
         check_keys(self.doc, item, TRIGGER_KEYS, what)
@@ -301,6 +349,27 @@ class _FileImport:
         self.body("trigger", "the trigger")
         before = Trigger.objects.filter(slug=self.doc.meta.get("slug")).exists()
         return self.trigger(self.doc.meta, "the trigger"), not before
+
+    def reviewer(self):
+        doc, meta = self.doc, self.doc.meta
+        check_keys(doc, meta, REVIEWER_KEYS, "the reviewer")
+        meta["bio"] = doc.body  # optional, unlike other bodies
+        values = self.values(meta, REVIEWER_FIELDS, "the reviewer")
+        self.claim("reviewer", values["slug"], meta, "slug")
+        reviewer, created = self.upsert(Reviewer, {"slug": values["slug"]}, values)
+        self.save(reviewer, meta, "the reviewer")
+        return reviewer, created
+
+    def site(self):
+        doc, meta = self.doc, self.doc.meta
+        check_keys(doc, meta, SITE_KEYS, "the site settings")
+        if doc.body.strip():
+            doc.fail("the site settings file takes no text after the front matter; use 'standard_disclaimer'")
+        values = self.values(meta, SITE_FIELDS, "the site settings")
+        self.claim("site settings", "site", meta, "standard_disclaimer")
+        site, created = self.upsert(SiteSettings, {"pk": 1}, values)
+        self.save(site, meta, "the site settings")
+        return site, created
 
     def term(self):
         doc, meta = self.doc, self.doc.meta
@@ -350,6 +419,8 @@ def _import_document(run, source):
                 "term": work.term,
                 "faq": work.standalone_faq,
                 "trigger": work.standalone_trigger,
+                "reviewer": work.reviewer,
+                "site": work.site,
             }[kind]()
     except ContentError:
         _delete(work.stored)
@@ -362,7 +433,9 @@ def _import_document(run, source):
     if work.old_files and not run.report.dry_run:
         transaction.on_commit(lambda: _delete(work.old_files))
     action = "created" if created else "updated" if work.changed else "skipped"
-    run.report.outcomes.append(Outcome(doc.path, action, f"{obj._meta.verbose_name} '{obj.slug}'"))
+    slug = getattr(obj, "slug", None)
+    item = f"{obj._meta.verbose_name} '{slug}'" if slug else str(obj._meta.verbose_name)
+    run.report.outcomes.append(Outcome(doc.path, action, item))
     if kind == "term" and work.related:
         run.term_links.append((doc, obj.pk, work.related, len(run.report.outcomes) - 1))
 
@@ -455,17 +528,23 @@ def _sources(paths, stack, report, relative_to=None):
     return sources
 
 
-def _term_slugs(sources):
-    """Slugs of the terms in this run, so terms may name each other as related terms."""
-    slugs = set()
+def _plan(sources):
+    """The sources in import order (reviewers first, so articles can name them) and the run's term slugs.
+
+    Term slugs let terms name each other as related terms.
+    """
+    slugs, reviewers, others = set(), [], []
     for source in sources:
         try:
-            doc = read_document(source.file, source.path)
+            meta = read_document(source.file, source.path).meta
         except ContentError:
-            continue  # reported when the file itself is imported
-        if file_kind(doc.meta) == "term" and isinstance(doc.meta.get("slug"), str):
-            slugs.add(doc.meta["slug"])
-    return slugs
+            others.append(source)  # reported when the file itself is imported
+            continue
+        kind = file_kind(meta)
+        (reviewers if kind == "reviewer" else others).append(source)
+        if kind == "term" and isinstance(meta.get("slug"), str):
+            slugs.add(meta["slug"])
+    return reviewers + others, slugs
 
 
 def import_paths(paths, *, dry_run=False, progress: Callable | None = None, root=None) -> ImportReport:
@@ -482,7 +561,7 @@ def import_paths(paths, *, dry_run=False, progress: Callable | None = None, root
             sources = [_Source(source.file, source.path, source.root or Path(root)) for source in sources]
         run = _Run(dry_run)
         run.report = report
-        run.term_slugs = _term_slugs(sources)
+        sources, run.term_slugs = _plan(sources)
         try:
             with transaction.atomic() if dry_run else nullcontext():
                 for source in progress(sources) if progress else sources:

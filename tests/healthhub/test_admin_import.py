@@ -2,7 +2,7 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -23,14 +23,9 @@ def upload(name, data):
 
 @pytest.fixture
 def editor_client(client, django_user_model):
-    """Staff with add and change permissions on every content type, but not a superuser."""
+    """A Publisher (add, change and publish every content type, reviewers, site settings), not a superuser."""
     user = django_user_model.objects.create_user("importer", password="a-long-test-password", is_staff=True)
-    codenames = [
-        f"{action}_{model}"
-        for action in ("add", "change", "view")
-        for model in ("article", "faq", "treatmentlist", "treatment", "trigger", "term")
-    ]
-    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    user.groups.add(Group.objects.get(name="Publisher"))
     client.force_login(user)
     return client
 
@@ -47,6 +42,15 @@ def test_staff_without_add_permission_see_no_link_and_cannot_import(client, djan
     assert IMPORT_URL.encode() not in client.get(CHANGELIST_URL).content
     assert client.get(IMPORT_URL).status_code == 403
     assert client.post(IMPORT_URL, {"file": upload("a.md", GOOD)}).status_code == 403
+    assert not Article.objects.exists()
+
+
+def test_editors_cannot_import_because_a_file_can_publish(client, django_user_model):
+    user = django_user_model.objects.create_user("editor", password="a-long-test-password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(user)
+    published = GOOD.replace(b"tags:", b"status: published\ntags:")
+    assert client.post(IMPORT_URL, {"file": upload("a.md", published)}).status_code == 403
     assert not Article.objects.exists()
 
 

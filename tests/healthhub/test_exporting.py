@@ -12,15 +12,18 @@ from django.utils import timezone
 from PIL import Image
 from taggit.models import Tag
 
-from articles.models import FAQ, Article, Trigger
+from articles.models import FAQ, Article, Reviewer, Treatment, Trigger
 from glossary.models import Term
 from healthhub.exporting import export_files, write_zip
 from healthhub.images import clean_image_upload
 from healthhub.importing import import_paths
+from healthhub.models import SiteSettings
 from healthhub.publishing import Status
 from tests.factories import (
     ArticleFactory,
     FAQFactory,
+    ReferenceFactory,
+    ReviewerFactory,
     TermFactory,
     TreatmentFactory,
     TreatmentListFactory,
@@ -42,6 +45,14 @@ def image_bytes(image_format):
 def awkward_content():
     """Values that trip up naive YAML: Unicode, colons, quotes, '---', several lines, empty fields."""
     scheduled = timezone.now() + datetime.timedelta(days=30)
+    reviewer = ReviewerFactory(
+        name='Dr Zoë O\'Brien: "Jo"',
+        slug="zoe-obrien",
+        credentials="MD, PhD",
+        affiliation="",
+        bio="Line one.\n\nLine two: yes",
+    )
+    ReviewerFactory(slug="unused", name="null", credentials="yes", affiliation="Ward 7 — 'east'", bio="")
     first = ArticleFactory(
         title='Migräne: "Kopfschmerz" & it\'s — ’quotes’ 🙂',
         slug="migraine",
@@ -53,30 +64,50 @@ def awkward_content():
         tags=["Kopfschmerz", "über", "2024", "null"],
         hero_image_alt="Alt: with colon",
         hero_image_credit="",
+        unpublish_at=datetime.datetime(2027, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC),
+        has_glossary_links=False,
+        last_reviewed_on=datetime.date(2026, 2, 28),
+        reviewed_by=reviewer,
+        next_review_due=datetime.date(2026, 8, 1),
     )
     first.hero_image.save("migraine-hero.png", ContentFile(image_bytes("PNG")), save=True)
-    second = ArticleFactory(slug="second", summary="#not a comment", published_at=scheduled, tags=[])
+    second = ArticleFactory(
+        slug="second", summary="#not a comment", published_at=scheduled, tags=[], status=Status.IN_REVIEW
+    )
     # As the admin stores it: re-encoded JPEG, whose bytes change on every further re-encoding.
     second.hero_image = clean_image_upload(ContentFile(image_bytes("JPEG"), name="photo.jpg"))
     second.hero_image_alt = "A photo"
     second.save()
-    FAQFactory(article=first, slug="faq-one", question="What: now?", answer="- a\n- b\n", order=3, tags=["x"])
+    # Orders as an editor may leave them: gaps and a tie (broken by creation).
+    references = [
+        ReferenceFactory(article=first, title="Only: a title", url="", publisher="", accessed_on=None, order=5),
+        ReferenceFactory(
+            article=first, title="'Quoted' — 2024", url="https://example.org/a?b=1&c=2#d", publisher="null", order=5
+        ),
+        ReferenceFactory(article=first, title="Third", accessed_on=datetime.date(2026, 1, 31), order=9),
+    ]
+    faq = FAQFactory(article=first, slug="faq-one", question="What: now?", answer="- a\n- b\n", order=3, tags=["x"])
+    faq.references.set([references[2], references[0]])
     FAQFactory(article=first, slug="faq-two", question="'quoted'", answer="> quote", order=3, status=Status.DRAFT)
     FAQFactory(article=None, slug="standalone", question="A general question?", answer="---\nEven this.")
     treatment_list = TreatmentListFactory(article=first, title="Acute: first aid", intro="", order=0)
     TreatmentListFactory(article=first, title="Empty list", kind="other", order=1)
     TreatmentFactory(treatment_list=treatment_list, slug="t1", contraindications="", evidence_level="")
-    TreatmentFactory(treatment_list=treatment_list, slug="t2", contraindications="Not: when\npregnant.")
+    cited = TreatmentFactory(treatment_list=treatment_list, slug="t2", contraindications="Not: when\npregnant.")
+    cited.references.set([references[1]])
     shared = TriggerFactory(slug="shared", name="Shared: trigger", published_at=scheduled, tags=["a", "B"])
     shared.articles.add(first, second)
     TriggerFactory(slug="on-its-own", name="On its own", status=Status.DRAFT)
-    stress = TermFactory(term="Éclampsia", slug="eclampsia", aliases="EC\nyes\nOne, two", tags=["pregnancy"])
+    stress = TermFactory(
+        term="Éclampsia", slug="eclampsia", aliases="EC\nyes\nOne, two", tags=["pregnancy"], unpublish_at=scheduled
+    )
     other = TermFactory(term="null", slug="other-term", short_definition="'single' and \"double\"")
     stress.related_terms.add(other)
+    SiteSettings(disclaimer="Site-wide: general information.\n\n'Not' advice — ask a professional.").save()
 
 
 def empty_database():
-    for model in (Article, FAQ, Trigger, Term, Tag):
+    for model in (Article, FAQ, Trigger, Term, Tag, Reviewer, SiteSettings):
         model.objects.all().delete()
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
@@ -126,6 +157,31 @@ def test_awkward_values_are_restored_exactly(awkward_content):
     assert after.faqs.get(slug="faq-two").status == Status.DRAFT
 
 
+def test_editorial_fields_are_restored_exactly(awkward_content):
+    def state():
+        article = Article.objects.get(slug="migraine")
+        return (
+            [(ref.title, ref.url, ref.publisher, ref.accessed_on, ref.order) for ref in article.references.all()],
+            {
+                name: getattr(article, name)
+                for name in ("unpublish_at", "has_glossary_links", "last_reviewed_on", "next_review_due")
+            },
+            sorted(Reviewer.objects.values_list("slug", "name", "credentials", "affiliation", "bio")),
+            article.reviewed_by.slug,
+            Article.objects.get(slug="second").status,
+            Term.objects.get(slug="eclampsia").unpublish_at,
+            sorted(FAQ.objects.get(slug="faq-one").references.values_list("title", flat=True)),
+            list(Treatment.objects.get(slug="t2").references.values_list("title", flat=True)),
+            SiteSettings.objects.get().disclaimer,
+        )
+
+    before = state()
+    round_trip()
+    assert state() == before
+    assert before[0][0] == ("Only: a title", "", "", None, 5)
+    assert before[-2:] == (["'Quoted' — 2024"], "Site-wide: general information.\n\n'Not' advice — ask a professional.")
+
+
 def test_export_layout_and_key_order(awkward_content):
     files = dict(export_files())
     assert sorted(files) == [
@@ -136,14 +192,29 @@ def test_export_layout_and_key_order(awkward_content):
         "glossary/other-term.md",
         "images/migraine.png",
         "images/second.jpg",
+        "reviewers/unused.md",
+        "reviewers/zoe-obrien.md",
+        "site.md",
         "triggers/on-its-own.md",
     ]
     text = files["articles/migraine.md"].decode()
     keys = [line.split(":")[0] for line in text.split("\n---\n")[0].splitlines()[1:] if line[:1].isalpha()]
     assert keys == [
-        "title", "slug", "summary", "status", "published_at", "disclaimer", "tags", "hero_image",
-        "faqs", "treatment_lists", "triggers",
+        "title", "slug", "summary", "status", "published_at", "unpublish_at", "disclaimer", "has_glossary_links",
+        "last_reviewed_on", "reviewed_by", "next_review_due", "tags", "hero_image", "references", "faqs",
+        "treatment_lists", "triggers",
     ]  # fmt: skip
+    assert "has_glossary_links: false\nlast_reviewed_on: 2026-02-28\nreviewed_by: zoe-obrien\n" in text
+    # Numbered in the order visitors see; a reference with only a title has only a title (and its order).
+    assert "references:\n- title: 'Only: a title'\n  order: 5\n- title:" in text
+    assert "  tags: [x]\n  cites: [1, 3]\n" in text
+    assert "    cites: [2]\n" in text
+    assert "has_glossary_links" not in files["articles/second.md"].decode()
+    assert "status: in_review\n" in files["articles/second.md"].decode()
+    assert (
+        files["reviewers/unused.md"]
+        == b"---\nreviewer: 'null'\nslug: unused\ncredentials: 'yes'\naffiliation: Ward 7 \xe2\x80\x94 'east'\n---\n"
+    )
     assert "published_at: 2026-05-17T09:30:15.123456+00:00\n" in text
     assert "disclaimer: |-\n  Line one.\n  Line two: with a colon.\n" in text
     assert "tags: [2024, Kopfschmerz, 'null', über]" in text.replace('"', "'") or "tags: ['2024'" in text
@@ -158,14 +229,16 @@ def test_exporting_twice_gives_the_same_bytes(awkward_content):
 def test_export_queries_do_not_grow_with_the_number_of_articles(django_assert_num_queries):
     def make(count):
         for _ in range(count):
-            article = ArticleFactory(tags=["t"])
-            FAQFactory(article=article, tags=["f"])
-            TreatmentFactory(treatment_list=TreatmentListFactory(article=article), tags=["x"])
+            article = ArticleFactory(tags=["t"], reviewed_by=ReviewerFactory(), last_reviewed_on=datetime.date.today())
+            reference = ReferenceFactory(article=article)
+            FAQFactory(article=article, tags=["f"]).references.add(reference)
+            treatment = TreatmentFactory(treatment_list=TreatmentListFactory(article=article), tags=["x"])
+            treatment.references.add(reference)
             TriggerFactory(tags=["y"]).articles.add(article)
             TermFactory(tags=["z"]).related_terms.add(TermFactory())
 
     make(2)
-    with django_assert_num_queries(15) as small:
+    with django_assert_num_queries(20) as small:
         list(export_files())
     make(5)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -176,12 +249,15 @@ def test_selected_articles_only_export_their_own_files(awkward_content):
     files = dict(export_files(Article.objects.filter(slug="second"), everything=False))
     assert sorted(files) == ["articles/second.md", "images/second.jpg"]
     assert b"slug: shared" in files["articles/second.md"]
+    # An article's reviewer comes along, so that the archive imports on its own.
+    files = dict(export_files(Article.objects.filter(slug="migraine"), everything=False))
+    assert sorted(files) == ["articles/migraine.md", "images/migraine.png", "reviewers/zoe-obrien.md"]
 
 
 def test_export_command_writes_the_files_and_refuses_a_non_empty_folder(demo_content, tmp_path):
     out = io.StringIO()
     call_command("export_content", str(tmp_path / "out"), stdout=out)
-    assert "Exported 48 files" in out.getvalue()
+    assert "Exported 51 files" in out.getvalue()
     assert (tmp_path / "out" / "articles" / "cluster-headache.md").is_file()
     with pytest.raises(CommandError, match="not an empty folder"):
         call_command("export_content", str(tmp_path / "out"))
@@ -194,4 +270,4 @@ def test_a_zip_export_imports_back(awkward_content, tmp_path):
         assert {info.date_time for info in opened.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     empty_database()
     report = import_paths([archive])
-    assert not report.failures and report.count("created") == 6
+    assert not report.failures and report.count("created") == 9

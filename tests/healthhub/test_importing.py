@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 from taggit.models import Tag
 
-from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
+from articles.models import FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger
 from glossary.models import Term
 from healthhub.exporting import export_files
 from healthhub.importing import import_paths
+from healthhub.models import STANDARD_DISCLAIMER, SiteSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def db_state():
     """Everything an import can change: rows, their values (through an export), stored files."""
     media = pathlib.Path(settings.MEDIA_ROOT)
     return (
-        {model.__name__: model.objects.count() for model in MODELS},
+        {model.__name__: model.objects.count() for model in (*MODELS, Reference, Reviewer)},
         dict(export_files()),
         sorted(str(path.relative_to(media)) for path in media.rglob("*") if path.is_file()) if media.exists() else [],
         {model.__name__: sorted(model.objects.values_list("updated_at", flat=True)) for model in MODELS[:-1]},
@@ -79,7 +80,7 @@ def run_command(*args):
 
 def test_importing_the_demo_folder_creates_every_item_with_tags():
     report = import_paths([DEMO])
-    assert (report.count("created"), report.count("updated"), report.count("skipped")) == (45, 0, 0)
+    assert (report.count("created"), report.count("updated"), report.count("skipped")) == (47, 0, 0)
     assert not report.failures
     article = Article.objects.get(slug="cluster-headache")
     assert "headache" in article.tags.names()
@@ -91,7 +92,7 @@ def test_importing_unchanged_files_again_skips_them_and_writes_nothing():
     import_paths([DEMO])
     before = db_state()
     report = import_paths([DEMO])
-    assert report.count("skipped") == 45
+    assert report.count("skipped") == 47
     assert db_state() == before
 
 
@@ -155,9 +156,9 @@ def test_the_same_trigger_may_be_listed_identically_in_two_article_files(tmp_pat
 def test_dry_run_reports_but_leaves_the_database_and_media_unchanged(tmp_path):
     before = db_state()
     report = import_paths([DEMO], dry_run=True)
-    assert report.count("created") == 45 and report.dry_run
+    assert report.count("created") == 47 and report.dry_run
     assert db_state() == before
-    assert "Would be: 45 created" in report.summary()
+    assert "Would be: 47 created" in report.summary()
 
 
 def test_dry_run_over_existing_content_changes_nothing(tmp_path):
@@ -197,6 +198,62 @@ BAD_FILES = {
         article(extra="treatment_lists:\n  - title: L\n    treatments:\n      - name: T\n        slug: t\n"),
         8,
         "treatment 1 of treatment list 1 is missing 'description'",
+    ),
+    "unknown reviewer": (
+        article(extra="last_reviewed_on: 2026-01-01\nreviewed_by: nobody\n"),
+        6,
+        "'reviewed_by' names the unknown reviewer 'nobody'",
+    ),
+    "review date without a reviewer": (article(extra="last_reviewed_on: 2026-01-01\n"), None, "Say who reviewed"),
+    "citation number out of range": (
+        article(
+            extra="references:\n  - title: Source\nfaqs:\n  - question: Q?\n    slug: q\n    answer: A.\n"
+            "    cites: [2]\n"
+        ),
+        11,
+        "FAQ 1: 'cites' names reference 2, but the article lists 1 reference(s)",
+    ),
+    "citation that is not a number": (
+        article(
+            extra="references:\n  - title: Source\ntreatment_lists:\n  - title: L\n    treatments:\n"
+            "      - name: T\n        slug: t\n        description: D.\n        cites: [Source]\n"
+        ),
+        13,
+        "'cites' must be a list of reference numbers",
+    ),
+    "citation on an FAQ of no article": (
+        "---\nquestion: Q?\nslug: q\ncites: [1]\n---\nA.\n",
+        4,
+        "the FAQ has the unknown field 'cites'",
+    ),
+    "reference without a title": (
+        article(extra="references:\n  - url: https://example.org/\n"),
+        6,
+        "reference 1 is missing 'title'",
+    ),
+    "reference with a bad web address": (
+        article(extra="references:\n  - title: T\n    url: not a web address\n"),
+        6,
+        "reference 1: url:",
+    ),
+    "bad date": (article(extra="last_reviewed_on: 2026-02-30\n"), 5, "'2026-02-30' is not a real date"),
+    "date that is not a date": (article(extra="next_review_due: soon\n"), 5, "'next_review_due' must be a date"),
+    "bad unpublish time": (article(extra="unpublish_at: never\n"), 5, "'unpublish_at' must be a date and time"),
+    "unpublish before publish": (
+        article(extra="published_at: 2026-03-01T00:00:00Z\nunpublish_at: 2026-02-01T00:00:00Z\n"),
+        None,
+        "The unpublish time must come after the publication time",
+    ),
+    "glossary links switch that is not true or false": (
+        article(extra="has_glossary_links: maybe\n"),
+        5,
+        "'has_glossary_links' must be true or false",
+    ),
+    "reviewer without credentials": ("---\nreviewer: Dr X\nslug: x\n---\nBio.\n", None, "missing 'credentials'"),
+    "site settings with text after the front matter": (
+        "---\nstandard_disclaimer: D.\n---\nStray text.\n",
+        None,
+        "takes no text after the front matter",
     ),
     "related term that does not exist": (
         "---\nterm: Lonely\nslug: lonely\nshort_definition: S.\nrelated_terms: [nowhere]\n---\nText.\n",
@@ -281,7 +338,7 @@ def test_a_bad_hero_image_leaves_no_article_and_no_stored_file(tmp_path):
 def test_a_good_hero_image_is_stored_once_and_skipped_when_unchanged():
     import_paths([DEMO])
     names = sorted(Article.objects.values_list("hero_image", flat=True))
-    assert import_paths([DEMO]).count("skipped") == 45
+    assert import_paths([DEMO]).count("skipped") == 47
     assert sorted(Article.objects.values_list("hero_image", flat=True)) == names
     assert len(list((pathlib.Path(settings.MEDIA_ROOT) / "articles").iterdir())) == 3
 
@@ -324,8 +381,13 @@ def test_a_zip_archive_is_imported_with_its_images(tmp_path):
         f"demo/{path.relative_to(DEMO).as_posix()}": path.read_bytes() for path in DEMO.rglob("*") if path.is_file()
     }
     report = import_paths([make_zip(tmp_path / "demo.zip", members)])
-    assert report.count("created") == 45 and not report.failures
-    assert report.outcomes[0].path == f"{tmp_path / 'demo.zip'}:demo/articles/cluster-headache.md"
+    assert report.count("created") == 47 and not report.failures
+    # Reviewers are imported first, so that articles can name them.
+    assert [outcome.path for outcome in report.outcomes[:3]] == [
+        f"{tmp_path / 'demo.zip'}:demo/reviewers/alex-morgan.md",
+        f"{tmp_path / 'demo.zip'}:demo/reviewers/sam-okafor.md",
+        f"{tmp_path / 'demo.zip'}:demo/articles/cluster-headache.md",
+    ]
     assert all(article.hero_image for article in Article.objects.all())
 
 
@@ -381,7 +443,7 @@ def test_hero_images_in_an_archive_cannot_come_from_outside_it(tmp_path):
 def test_the_command_prints_a_clean_report_on_stdout(tmp_path):
     out, err, failed = run_command(DEMO)
     assert failed is None
-    assert out == "Imported 45 created, 0 updated, 0 skipped (unchanged), 0 failed.\n"
+    assert out == "Imported 47 created, 0 updated, 0 skipped (unchanged), 0 failed.\n"
 
 
 def test_the_command_lists_each_file_at_verbosity_2(tmp_path):
@@ -396,6 +458,76 @@ def test_the_command_exits_non_zero_when_a_file_failed(tmp_path):
         call_command("import_content", str(tmp_path), stdout=io.StringIO(), stderr=io.StringIO())
 
 
+def test_an_article_may_name_a_reviewer_whose_file_comes_later(tmp_path):
+    review = "last_reviewed_on: 2026-03-01\nreviewed_by: zed\n"
+    write(tmp_path, "a/article.md", article("reviewed", review))
+    write(tmp_path, "z/zed.md", "---\nreviewer: Dr Zed\nslug: zed\ncredentials: GP\n---\nA short bio.\n")
+    report = import_paths([tmp_path])
+    assert not report.failures, [str(failure) for failure in report.failures]
+    article_ = Article.objects.get()
+    assert (article_.reviewed_by.name, article_.reviewed_by.bio) == ("Dr Zed", "A short bio.")
+    # Left out, the next review is due 12 months after the last one.
+    assert article_.next_review_due == datetime.date(2027, 3, 1)
+
+
+def test_references_are_matched_by_position_and_citations_follow_the_numbers(tmp_path):
+    def text(first_title, cites):
+        return article(
+            "cited",
+            "references:\n"
+            f"  - title: {first_title}\n    url: https://example.org/one\n"
+            "  - title: Second\n    publisher: NICE\n    accessed_on: 2026-01-31\n"
+            f"faqs:\n  - question: Q?\n    slug: q\n    answer: A.\n    cites: {cites}\n",
+        )
+
+    path = write(tmp_path, "a.md", text("First", "[2]"))
+    import_paths([path])
+    first, second = Reference.objects.order_by("order")
+    assert list(FAQ.objects.get().references.all()) == [second]
+    assert (second.publisher, second.accessed_on, second.order) == ("NICE", datetime.date(2026, 1, 31), 1)
+
+    path.write_text(text("First, corrected", "[1, 2]"), encoding="utf-8")
+    assert import_paths([path]).count("updated") == 1
+    assert list(Reference.objects.order_by("order").values_list("pk", "title")) == [
+        (first.pk, "First, corrected"),
+        (second.pk, "Second"),
+    ]
+    assert sorted(FAQ.objects.get().references.values_list("pk", flat=True)) == [first.pk, second.pk]
+
+    path.write_text(text("First, corrected", "[]"), encoding="utf-8")
+    assert import_paths([path]).count("updated") == 1
+    assert not FAQ.objects.get().references.exists()
+    assert import_paths([path]).count("skipped") == 1
+
+
+def test_a_site_file_sets_the_standard_disclaimer(tmp_path):
+    # A migration stores the standard wording, so the row exists and is updated.
+    path = write(tmp_path, "site.md", "---\nstandard_disclaimer: |-\n  General information.\n  Not advice.\n---\n")
+    report = import_paths([path])
+    assert [(outcome.action, outcome.item) for outcome in report.outcomes] == [("updated", "site settings")]
+    assert SiteSettings.load().disclaimer == "General information.\nNot advice."
+    assert import_paths([path]).count("skipped") == 1
+
+
+def test_the_demo_folder_leaves_the_standard_disclaimer_alone():
+    site = SiteSettings.load()
+    site.disclaimer = "Our own wording."
+    site.save()
+    import_paths([DEMO])
+    assert SiteSettings.load().disclaimer == "Our own wording." != STANDARD_DISCLAIMER
+
+
+def test_the_demo_shows_reviews_references_and_citations():
+    import_paths([DEMO])
+    for article_ in Article.objects.all():
+        assert article_.reviewed_by and article_.last_reviewed_on and article_.next_review_due, article_.slug
+        assert article_.references.count() >= 2, article_.slug
+    assert Reviewer.objects.count() == 2
+    cited = FAQ.objects.get(slug="oxygen-at-home-for-cluster-headache").references.values_list("publisher", flat=True)
+    assert sorted(cited) == ["NHS", "NICE"]
+    assert Treatment.objects.filter(references__isnull=False).exists()
+
+
 def test_naive_times_are_read_as_utc(tmp_path):
     import_paths([write(tmp_path, "a.md", article(extra="published_at: 2026-03-01 10:00:00\n"))])
     assert Article.objects.get().published_at == datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)
@@ -404,13 +536,13 @@ def test_naive_times_are_read_as_utc(tmp_path):
 def test_load_demo_is_an_import_of_the_demo_folder():
     out = io.StringIO()
     call_command("load_demo", stdout=out)
-    assert "content/demo: Imported 45 created" in out.getvalue()
+    assert "content/demo: Imported 47 created" in out.getvalue()
 
 
 def test_every_example_in_the_format_documentation_imports(tmp_path):
     text = (settings.BASE_DIR / "docs" / "content-format.md").read_text()
     examples = [block.split("```", 1)[0] for block in text.split("```markdown\n")[1:]]
-    assert len(examples) == 4
+    assert len(examples) == 6
     for number, example in enumerate(examples):
         write(tmp_path, f"articles/example-{number}.md", example)
     (tmp_path / "images").mkdir()
@@ -419,5 +551,17 @@ def test_every_example_in_the_format_documentation_imports(tmp_path):
     write(tmp_path, "glossary/other.md", "---\nterm: LA\nslug: local-anaesthetic\nshort_definition: S.\n---\nT.\n")
     report = import_paths([tmp_path])
     assert not report.failures, [str(failure) for failure in report.failures]
-    assert report.count("created") == 6
+    assert (report.count("created"), report.count("updated")) == (7, 1)  # the site settings row exists
     assert Article.objects.get().hero_image
+
+
+def test_the_complete_article_example_is_exactly_what_export_writes(tmp_path):
+    text = (settings.BASE_DIR / "docs" / "content-format.md").read_text()
+    example = text.split("```markdown\n")[1].split("```", 1)[0]
+    write(tmp_path, "articles/example.md", example)
+    write(
+        tmp_path, "reviewers/sam-okafor.md", "---\nreviewer: Sam Okafor\nslug: sam-okafor\ncredentials: Physio\n---\n"
+    )
+    shutil.copytree(DEMO / "images", tmp_path / "images")
+    assert not import_paths([tmp_path]).failures
+    assert dict(export_files())["articles/upper-back-pain-when-running.md"].decode() == example

@@ -8,7 +8,7 @@ DEMO_CONTENT = settings.BASE_DIR / "content" / "demo"
 
 class Command(BaseCommand):
     help = (
-        "Load the demo articles, FAQs, treatments, triggers and glossary (an import of content/demo/). "
+        "Load the demo reviewers, articles, FAQs, treatments, triggers and glossary (an import of content/demo/). "
         "Safe to run again: items are updated by slug."
     )
 
