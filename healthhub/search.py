@@ -307,7 +307,20 @@ class Postgres:
         return {entry.pk: _marked(entry.snippet) for entry in found.only("pk")}
 
 
-class Fts5:
+class _ClauseBackend:
+    """Backends that match the parsed clauses themselves (`_match`); no misspelling suggestions."""
+
+    def match(self, entries, text, parsed):
+        return self._match(entries, parsed.clauses, parsed.excluded)
+
+    def any_word(self, entries, parsed):
+        return self._match(entries, [[(word,) for word in parsed.words]], [])
+
+    def close_matches(self, entries, parsed):
+        return None
+
+
+class Fts5(_ClauseBackend):
     """SQLite's FTS5 table (see migration 0002), ranked with bm25 and the same field weights."""
 
     # title, aliases, summary, tag_names, body
@@ -342,15 +355,6 @@ class Fts5:
             head=matching(self._expression(clauses, excluded, self.HEAD_COLUMNS)),
         )
 
-    def match(self, entries, text, parsed):
-        return self._match(entries, parsed.clauses, parsed.excluded)
-
-    def any_word(self, entries, parsed):
-        return self._match(entries, [[(word,) for word in parsed.words]], [])
-
-    def close_matches(self, entries, parsed):
-        return None
-
     def snippets(self, rows, text, parsed):
         ids = [row.pk for row in rows]
         placeholders = ", ".join(["%s"] * len(ids))
@@ -367,7 +371,7 @@ class Fts5:
         }
 
 
-class Contains:
+class Contains(_ClauseBackend):
     """For SQLite builds without FTS5: every clause must appear somewhere; title matches rank first."""
 
     FIELDS = ("title", "aliases", "summary", "tag_names", "body")
@@ -398,15 +402,6 @@ class Contains:
             rank=lambda rows: rows.annotate(rank=rank).order_by("-rank", "title"),
             head=matching(self.HEAD_FIELDS),
         )
-
-    def match(self, entries, text, parsed):
-        return self._match(entries, parsed.clauses, parsed.excluded)
-
-    def any_word(self, entries, parsed):
-        return self._match(entries, [[(word,) for word in parsed.words]], [])
-
-    def close_matches(self, entries, parsed):
-        return None
 
     def snippets(self, rows, text, parsed):
         return {row.pk: highlight(f"{row.summary} {row.body}".strip(), parsed.words) for row in rows}
