@@ -175,13 +175,23 @@ def co_occurring(groups, exclude_slugs, *, limit=12):
     return [(tags[slug], count) for slug, count in ranked[:limit]]
 
 
+def _on_visible_content():
+    return reduce(or_, (Q(pk__in=ct.visible().filter(tags__isnull=False).values("tags")) for ct in CONTENT_TYPES))
+
+
 def visible_tags_matching(query, *, limit=10):
     """Tags on visible content whose name contains `query`; names starting with it first. One query."""
-    on_visible = reduce(or_, (Q(pk__in=ct.visible().filter(tags__isnull=False).values("tags")) for ct in CONTENT_TYPES))
     starts = Case(When(name__istartswith=query, then=Value(0)), default=Value(1))
     return list(
-        Tag.objects.filter(on_visible, name__icontains=query).annotate(starts=starts).order_by("starts", "name")[:limit]
+        Tag.objects.filter(_on_visible_content(), name__icontains=query)
+        .annotate(starts=starts)
+        .order_by("starts", "name")[:limit]
     )
+
+
+def visible_tag(value):
+    """The tag with this slug, or this name in any case, if visible content carries it; else None. One query."""
+    return Tag.objects.filter(Q(slug=value) | Q(name__iexact=value), _on_visible_content()).order_by("pk").first()
 
 
 @dataclass(frozen=True)

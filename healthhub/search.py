@@ -24,32 +24,37 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVector,
-    TrigramWordSimilarity,
+    SearchVectorCombinable,
+    SearchVectorField,
+    TrigramSimilarity,
 )
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Length
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from healthhub.content import CONTENT_TYPES, CONTENT_TYPES_BY_KEY
-from healthhub.models import SearchEntry
+from healthhub.models import SearchEntry, SearchWord
 from healthhub.publishing import Status
 
 PER_PAGE = 20
 SNIPPET_WORDS = 30
-# Words of a query compared one by one with titles when nothing matched exactly.
+# Words of a query that may be corrected when nothing matched exactly, and which words count:
+# shorter words ("the", "eye") are too short to tell a misspelling from another word.
 MAX_FUZZY_WORDS = 5
+MIN_FUZZY_LENGTH = 4
+MAX_WORD_LENGTH = 40
+_VOCABULARY_WORD = re.compile(rf"[^\W\d_]{{{MIN_FUZZY_LENGTH},{MAX_WORD_LENGTH}}}")
 # A search matching more than this ranks a bounded set of candidates (see _paged) and says "over ...".
 MAX_RANKED = 100
 # Markers around matched words in snippets: control characters, which the
@@ -58,11 +63,44 @@ MAX_RANKED = 100
 MARK_START, MARK_END = "\x02", "\x03"
 FTS_TABLE = "healthhub_searchentry_fts"
 
-HEAD_VECTOR = SearchVector("title", "aliases", weight="A", config="english") + SearchVector(
-    "summary", "tag_names", weight="B", config="english"
+
+class TagLexemes(SearchVectorCombinable, Func):
+    """`tag_keys` (" #12 #40 ") as lexemes "#12", "#40": no visitor's word can become one (the parser drops "#")."""
+
+    template = "array_to_tsvector(string_to_array(btrim(%(expressions)s), ' '))"
+    output_field = SearchVectorField()
+
+
+class TagQuery(SearchQuery):
+    """Items carrying every one of these tags: "'#12' & '#40'" cast to a tsquery as it is.
+
+    Not to_tsquery(): its parser would turn "#12" into "12", which a visitor's words can match.
+    """
+
+    def __init__(self, tag_pks):
+        super().__init__(" & ".join(f"'#{int(pk)}'" for pk in tag_pks), search_type="raw")
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        return super().as_sql(compiler, connection, template="%(expressions)s::tsquery")
+
+
+HEAD_VECTOR = (
+    SearchVector("title", "aliases", weight="A", config="english")
+    + SearchVector("summary", "tag_names", weight="B", config="english")
+    + TagLexemes("tag_keys")
 )
 VECTOR = HEAD_VECTOR + SearchVector("body", weight="C", config="english")
-INDEXED_FIELDS = ["title", "aliases", "summary", "body", "tag_names", "url", "visible_from", "visible_until"]
+INDEXED_FIELDS = [
+    "title",
+    "aliases",
+    "summary",
+    "body",
+    "tag_names",
+    "tag_keys",
+    "url",
+    "visible_from",
+    "visible_until",
+]
 
 
 # --- Writing the index ------------------------------------------------------
@@ -122,10 +160,28 @@ def _entry(content_type, obj):
         summary=plain_text(getattr(obj, fields.summary)) if fields.summary else "",
         body=body,
         tag_names=", ".join(sorted(tag.name for tag in obj.tags.all())),
+        tag_keys=tag_keys(tag.pk for tag in obj.tags.all()),
         url=obj.get_absolute_url(),
         visible_from=visible_from(obj),
         visible_until=visible_until(obj),
     )
+
+
+def add_words(entries):
+    """Record the words of these entries for misspelling suggestions (see `corrected`)."""
+    words = set()
+    for entry in entries:
+        for text in (entry.title, entry.aliases, entry.summary, entry.tag_names, entry.body):
+            words.update(word.casefold() for word in _VOCABULARY_WORD.findall(text))
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word) for word in words if len(word) <= MAX_WORD_LENGTH], ignore_conflicts=True
+    )
+
+
+def tag_keys(tag_pks):
+    """How an entry stores its tags: " #12 #40 ", each key between spaces so that a contains match is exact."""
+    keys = " ".join(f"#{pk}" for pk in sorted(tag_pks))
+    return f" {keys} " if keys else ""
 
 
 def _parent_paths(model):
@@ -148,20 +204,17 @@ def index(key, pks):
     SearchEntry.objects.filter(content_type=key, object_id__in=pks - found).delete()
     if not objects:
         return
+    entries = [_entry(content_type, obj) for obj in objects]
     SearchEntry.objects.bulk_create(
-        [_entry(content_type, obj) for obj in objects],
+        entries,
         update_conflicts=True,
         unique_fields=["content_type", "object_id"],
         update_fields=INDEXED_FIELDS,
     )
-    entry_ids = dict(SearchEntry.objects.filter(content_type=key, object_id__in=found).values_list("object_id", "pk"))
-    through = SearchEntry.tags.through
-    through.objects.filter(searchentry_id__in=entry_ids.values()).delete()
-    through.objects.bulk_create(
-        [through(searchentry_id=entry_ids[obj.pk], tag_id=tag.pk) for obj in objects for tag in obj.tags.all()]
-    )
     if connection.vendor == "postgresql":
-        SearchEntry.objects.filter(pk__in=entry_ids.values()).update(vector=VECTOR, head_vector=HEAD_VECTOR)
+        written = SearchEntry.objects.filter(content_type=key, object_id__in=found)
+        written.update(vector=VECTOR, head_vector=HEAD_VECTOR)
+    add_words(entries)
 
 
 def _model_at(model, path):
@@ -265,6 +318,9 @@ class Postgres:
     def query(text):
         return SearchQuery(text, search_type="websearch", config="english")
 
+    def tagged(self, entries, tags):
+        return entries.filter(vector=TagQuery([tag.pk for tag in tags]))
+
     def match(self, entries, text, parsed):
         query = self.query(text)
         return Match(
@@ -276,22 +332,12 @@ class Postgres:
     def any_word(self, entries, parsed):
         return self.match(entries, " or ".join(parsed.words), parsed)
 
-    def close_matches(self, entries, parsed):
-        # `word <% title` for each word, so one misspelt word among several still finds its title.
-        # The operator uses the trigram index; its threshold is pg_trgm.word_similarity_threshold (0.6).
-        # Short words ("the", "eye") are too short to tell a misspelling from another word.
-        words = [word for word in dict.fromkeys(parsed.words) if len(word) >= 4][:MAX_FUZZY_WORDS]
-        if not words:
-            return None
-        similar = Q(*(TrigramWordSimilar(F("title"), Value(word)) for word in words), _connector=Q.OR)
-        similarity = sum(
-            (TrigramWordSimilarity(Value(word), "title") for word in words[1:]),
-            TrigramWordSimilarity(Value(words[0]), "title"),
-        )
-        return Match(
-            rows=entries.filter(similar),
-            rank=lambda rows: rows.annotate(rank=similarity).order_by("-rank", "title"),
-        )
+    @staticmethod
+    def nearest_word(word):
+        # `%` uses the trigram index on the word table (threshold pg_trgm.similarity_threshold, 0.3).
+        similar = SearchWord.objects.filter(word__trigram_similar=word)
+        ranked = similar.annotate(similarity=TrigramSimilarity("word", word)).order_by("-similarity", "word")
+        return ranked.values_list("word", flat=True).first()
 
     def snippets(self, rows, text, parsed):
         headline = SearchHeadline(
@@ -308,7 +354,7 @@ class Postgres:
 
 
 class _ClauseBackend:
-    """Backends that match the parsed clauses themselves (`_match`); no misspelling suggestions."""
+    """Backends that match the parsed clauses themselves (`_match`)."""
 
     def match(self, entries, text, parsed):
         return self._match(entries, parsed.clauses, parsed.excluded)
@@ -316,32 +362,44 @@ class _ClauseBackend:
     def any_word(self, entries, parsed):
         return self._match(entries, [[(word,) for word in parsed.words]], [])
 
-    def close_matches(self, entries, parsed):
-        return None
+    @staticmethod
+    def nearest_word(word):
+        # Without trigrams: words with the same first letter and a similar length, compared in Python.
+        # A key-range query on the word table; a misspelt first letter finds nothing.
+        first = word[0]
+        candidates = SearchWord.objects.filter(word__gte=first, word__lt=chr(ord(first) + 1))
+        candidates = candidates.annotate(length=Length("word")).filter(length__range=(len(word) - 2, len(word) + 2))
+        nearest = difflib.get_close_matches(word, list(candidates.values_list("word", flat=True)), n=1, cutoff=0.75)
+        return nearest[0] if nearest else None
 
 
 class Fts5(_ClauseBackend):
     """SQLite's FTS5 table (see migration 0002), ranked with bm25 and the same field weights."""
 
-    # title, aliases, summary, tag_names, body
-    WEIGHTS = "10.0, 10.0, 4.0, 4.0, 1.0"
+    # title, aliases, summary, tag_names, body, tag_keys (matched by tag filters only)
+    WEIGHTS = "10.0, 10.0, 4.0, 4.0, 1.0, 0.0"
+    TEXT_COLUMNS = "{title aliases summary tag_names body}"
     HEAD_COLUMNS = "{title aliases summary tag_names}"
 
     @staticmethod
     def _phrase(term):
         return '"' + " ".join(term) + '"'
 
-    def _expression(self, clauses, excluded, columns=""):
+    @staticmethod
+    def _matching(entries, expression):
+        return entries.filter(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (expression,)))
+
+    def tagged(self, entries, tags):
+        # "#12" is the token "12" to FTS5; only tag_keys holds such tokens for tags.
+        return self._matching(entries, "tag_keys : (" + " AND ".join(f'"{int(tag.pk)}"' for tag in tags) + ")")
+
+    def _expression(self, clauses, excluded, columns=TEXT_COLUMNS):
         found = " AND ".join("(" + " OR ".join(self._phrase(term) for term in clause) + ")" for clause in clauses)
-        if columns:
-            found = f"({columns} : ({found}))"
-        return found + "".join(f" NOT {self._phrase(term)}" for term in excluded)
+        return f"{columns} : ({found}" + "".join(f" NOT {self._phrase(term)}" for term in excluded) + ")"
 
     def _match(self, entries, clauses, excluded):
         def matching(expression):
-            return entries.filter(
-                pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (expression,))
-            )
+            return self._matching(entries, expression)
 
         expression = self._expression(clauses, excluded)
         rank = RawSQL(
@@ -376,6 +434,11 @@ class Contains(_ClauseBackend):
 
     FIELDS = ("title", "aliases", "summary", "tag_names", "body")
     HEAD_FIELDS = FIELDS[:-1]
+
+    def tagged(self, entries, tags):
+        for tag in tags:
+            entries = entries.filter(tag_keys__contains=tag_keys([tag.pk]))
+        return entries
 
     def _term(self, term, fields=FIELDS):
         phrase = " ".join(term)
@@ -446,20 +509,18 @@ class Results:
     # the numbers are exact only when `counts_exact`.
     type_counts: list = field(default_factory=list)
     counts_exact: bool = True
-    # "exact": every word matched; "close": titles like the words (misspellings); "any": some of the words.
+    # "exact": every word matched; "corrected": every word of `suggestion` (misspellings corrected) matched;
+    # "any": some of the words.
     kind: str = "exact"
     suggestion: str = ""
     needs_words: bool = False
 
 
-def visible_entries(tags=()):
+def visible_entries():
     now = timezone.now()
-    entries = SearchEntry.objects.filter(visible_from__lte=now).filter(
+    return SearchEntry.objects.filter(visible_from__lte=now).filter(
         Q(visible_until__isnull=True) | Q(visible_until__gt=now)
     )
-    for tag in tags:
-        entries = entries.filter(tags=tag)
-    return entries
 
 
 def search(text, *, tags=(), type_key="", page=1):
@@ -468,28 +529,31 @@ def search(text, *, tags=(), type_key="", page=1):
     `text` may be empty when tags or a type narrow the results: then they are listed by title.
     """
     parsed = parse_query(text)
-    entries = visible_entries(tags)
+    backend = engine()
+    entries = backend.tagged(visible_entries(), tags) if tags else visible_entries()
     if text and not parsed.clauses:
         return Results(needs_words=True)
     if not text:
         return _listed(entries, type_key, page)
-    backend = engine()
     pages = functools.partial(_paged, type_key=type_key, page_number=page, backend=backend, text=text, parsed=parsed)
     results = pages(backend.match(entries, text, parsed))
     if results.total or results.type_counts:  # with a type filter, matches of other types are worth showing
         return results
     # Nothing has every word: a misspelling (titles like the words) comes first, then items with some words.
-    close = backend.close_matches(entries, parsed)
-    if close is not None:
-        close = pages(close, kind="close")
-        close.suggestion = _suggestion(parsed, [hit.title for hit in close.page.object_list]) if close.total else ""
-        if close.suggestion:
-            return close
+    if suggestion := corrected(text, parsed, backend):
+        fixed = parse_query(suggestion)
+        found = _paged(
+            backend.match(entries, suggestion, fixed), type_key=type_key, page_number=page, backend=backend,
+            text=suggestion, parsed=fixed, kind="corrected",
+        )  # fmt: skip
+        if found.total or found.type_counts:
+            found.suggestion = suggestion
+            return found
     if len(parsed.words) > 1:
         some = pages(backend.any_word(entries, parsed), kind="any")
         if some.total:
             return some
-    return close if close is not None and close.total else results
+    return results
 
 
 def _paged(match, *, type_key, page_number, backend, text, parsed, kind="exact"):
@@ -509,12 +573,12 @@ def _paged(match, *, type_key, page_number, backend, text, parsed, kind="exact")
         sample = list(rows.values_list("pk", "content_type")[: MAX_RANKED + 1]) if counts[type_key] else []
         head = head.filter(content_type=type_key) if head is not None else None
     broad = len(sample) > MAX_RANKED
-    if broad:
-        candidates = {pk for pk, _ in sample[:MAX_RANKED]}
-        if head is not None:
-            candidates |= set(head.order_by().values_list("pk", flat=True)[:MAX_RANKED])
-        rows = SearchEntry.objects.filter(pk__in=candidates)
-    results = _page(match.rank(rows), len(candidates) if broad else len(sample), page_number, backend, text, parsed)
+    candidates = {pk for pk, _ in sample[:MAX_RANKED]}
+    if broad and head is not None:
+        candidates |= set(head.order_by().values_list("pk", flat=True)[:MAX_RANKED])
+    # The sample holds every match unless broad: ranking it by key saves matching (phrases, trigrams) twice.
+    rows = SearchEntry.objects.filter(pk__in=candidates)
+    results = _page(match.rank(rows), len(candidates), page_number, backend, text, parsed)
     results.broad, results.kind = broad, kind
     results.type_counts = [(ct, counts[ct.key]) for ct in CONTENT_TYPES if counts[ct.key]]
     results.counts_exact = sum(counts.values()) <= MAX_RANKED
@@ -544,12 +608,20 @@ def _page(ordered, total, page_number, backend, text, parsed):
     return Results(page=page, total=total)
 
 
-def _suggestion(parsed, titles):
-    """The query with each word missing from the closest titles replaced by the nearest word in them."""
-    vocabulary = {word.casefold() for title in titles for word in _WORD.findall(title)}
-    words = []
-    for word in parsed.words:
-        nearest = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.8)
-        words.append(word if word in vocabulary or not nearest else nearest[0])
-    suggestion = " ".join(words)
-    return suggestion if suggestion != " ".join(parsed.words) else ""
+def corrected(text, parsed, backend):
+    """`text` with each word the index has never seen replaced by the nearest word it has; "" if none is.
+
+    Words come from every entry, drafts included: the caller offers the
+    suggestion only if it finds visible pages.
+    """
+    words = [word for word in dict.fromkeys(parsed.words) if _VOCABULARY_WORD.fullmatch(word)][:MAX_FUZZY_WORDS]
+    if not words:
+        return ""
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    replacements = {}
+    for word in words:
+        if word not in known and (nearest := backend.nearest_word(word)):
+            replacements[word] = nearest
+    if not replacements:
+        return ""
+    return _WORD.sub(lambda found: replacements.get(found.group(0).casefold(), found.group(0)), text)

@@ -30,10 +30,12 @@ def _tags_changed(sender, instance, action, **kwargs):
 
 
 def _reindex_tagged(tag):
-    by_type = {}
-    for key, object_id in tag.search_entries.values_list("content_type", "object_id"):
-        by_type.setdefault(key, []).append(object_id)
-    return [partial(search.index, key, object_ids) for key, object_ids in by_type.items()]
+    jobs = []
+    for content_type in CONTENT_TYPES:
+        links = content_type.model.tags.through.objects.filter(tag=tag)
+        if object_ids := list(links.values_list("content_object_id", flat=True)):
+            jobs.append(partial(search.index, content_type.key, object_ids))
+    return jobs
 
 
 def _tag_saved(sender, instance, created, raw=False, **kwargs):

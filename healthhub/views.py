@@ -5,7 +5,6 @@ import unicodedata
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -144,12 +143,14 @@ def search(request):
         context["type_label"] = content.CONTENT_TYPES_BY_KEY[type_key].label
     for value in dict.fromkeys(filter(None, tag_values)):
         # Only tags on visible content: a tag used only on drafts must not reveal that they exist.
-        visible = search_index.visible_entries()
-        tag = Tag.objects.filter(Q(slug=value) | Q(name__iexact=value), search_entries__in=visible).first()
+        tag = content.visible_tag(value)
         if tag is None:
             return _search_error(request, context, f"There is no tag called “{value}”.")
         context["tags"].append(tag)
     context["tag_filters"] = [(tag, _without_tag(request, tag)) for tag in context["tags"]]
+    if query and not context["tags"]:
+        # A tag picked from the box's suggestions: offer its page, which lists everything carrying it.
+        context["query_tag"] = content.visible_tag(query)
     if query or context["tags"] or type_key:
         context["results"] = search_index.search(
             query, tags=context["tags"], type_key=type_key, page=request.GET.get("page")

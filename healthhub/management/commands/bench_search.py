@@ -26,7 +26,7 @@ from tqdm import tqdm
 from articles.models import FAQ, Article, ArticleTag, FAQTag
 from healthhub import search
 from healthhub.content import CONTENT_TYPES
-from healthhub.models import SearchEntry
+from healthhub.models import SearchEntry, SearchWord
 from healthhub.publishing import Status
 
 SLUG_PREFIX = "bench-"
@@ -145,10 +145,7 @@ class Command(BaseCommand):
         entries = [self.entry("article", article, article.summary, article.body, article_tags) for article in articles]
         entries += [self.entry("faq", faq, "", faq.answer, faq_tags) for faq in faqs]
         SearchEntry.objects.bulk_create(entries)
-        through = SearchEntry.tags.through
-        through.objects.bulk_create(
-            [through(searchentry_id=entry.pk, tag_id=tag.pk) for entry in entries for tag in entry.bench_tags]
-        )
+        search.add_words(entries)
         # The same weighted vector the site writes, computed by PostgreSQL for the whole batch at once.
         SearchEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
             vector=search.VECTOR, head_vector=search.HEAD_VECTOR
@@ -162,16 +159,16 @@ class Command(BaseCommand):
             summary=summary,
             body=search.plain_text(body),
             tag_names=", ".join(sorted(tag.name for tag in tags_by_pk[obj.pk])),
+            tag_keys=search.tag_keys(tag.pk for tag in tags_by_pk[obj.pk]),
             url=obj.get_absolute_url(),
             visible_from=search.visible_from(obj),
         )
-        entry.bench_tags = tags_by_pk[obj.pk]
         return entry
 
     def delete_generated(self):
         # The database holds generated content only (checked in handle), so emptying whole tables is safe,
         # and far faster than deleting row by row with the index's signals.
-        tables = [SearchEntry.tags.through, SearchEntry, ArticleTag, FAQTag, FAQ, Article]
+        tables = [SearchWord, SearchEntry, ArticleTag, FAQTag, FAQ, Article]
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE " + ", ".join(model._meta.db_table for model in tables) + " CASCADE")
         Tag.objects.filter(name__startswith="bench ").delete()

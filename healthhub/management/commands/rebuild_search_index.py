@@ -4,7 +4,7 @@ from tqdm import tqdm
 
 from healthhub import search
 from healthhub.content import CONTENT_TYPES
-from healthhub.models import SearchEntry
+from healthhub.models import SearchEntry, SearchWord
 
 BATCH_SIZE = 500
 
@@ -20,6 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_progress=False, **options):
         total = sum(content_type.model.objects.count() for content_type in CONTENT_TYPES)
+        # Words of deleted content go; each batch adds back the words it indexes (misspelling suggestions
+        # know fewer words until the rebuild ends).
+        SearchWord.objects.all().delete()
         with tqdm(total=total, unit="item", disable=no_progress, file=self.stderr) as progress:
             for content_type in CONTENT_TYPES:
                 progress.set_description(content_type.label)
