@@ -19,6 +19,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(params=["default", "contains"])
 def engine(request, monkeypatch):
     """Each test runs with the database's own engine and with the plain contains match.
