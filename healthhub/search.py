@@ -23,6 +23,8 @@ import functools
 import html
 import re
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_, or_
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -57,6 +59,8 @@ MAX_WORD_LENGTH = 40
 _VOCABULARY_WORD = re.compile(rf"[^\W\d_]{{{MIN_FUZZY_LENGTH},{MAX_WORD_LENGTH}}}")
 # A search matching more than this ranks a bounded set of candidates (see _paged) and says "over ...".
 MAX_RANKED = 100
+# PostgreSQL checks a quoted phrase in at most this many bodies (see Postgres.match).
+PHRASE_SCAN = 1000
 # Markers around matched words in snippets: control characters, which the
 # index never stores, so escaping the text first and then swapping them for
 # <mark> cannot let stored text become markup.
@@ -305,6 +309,8 @@ class Match:
     rows: object
     rank: object
     head: object = None
+    # True when only some of the candidates were checked (see Postgres.match): there may be more matches.
+    partial: bool = False
 
 
 def _by_title(rows):
@@ -323,11 +329,30 @@ class Postgres:
 
     def match(self, entries, text, parsed):
         query = self.query(text)
+        rows, partial = entries.filter(vector=query), False
+        if any(len(term) > 1 for clause in parsed.clauses for term in clause):
+            # The GIN index finds the items with every word of a phrase; whether the words are adjacent is
+            # read from each item's stored vector, a disk read per item. When very many items have the
+            # words, only the first PHRASE_SCAN are read, and the leading fields (small, read quickly) of all.
+            pks = list(entries.filter(vector=self._words(parsed)).values_list("pk", flat=True)[: PHRASE_SCAN + 1])
+            if len(pks) > PHRASE_SCAN:
+                rows = entries.filter(Q(pk__in=pks[:PHRASE_SCAN], vector=query) | Q(head_vector=query))
+                partial = True
         return Match(
-            rows=entries.filter(vector=query),
+            rows=rows,
             rank=lambda rows: rows.annotate(rank=SearchRank(F("vector"), query)).order_by("-rank", "title"),
             head=entries.filter(head_vector=query),
+            partial=partial,
         )
+
+    @staticmethod
+    def _words(parsed):
+        """Every word of every clause, phrases loosened to their words, exclusions left out: a superset."""
+        clauses = []
+        for clause in parsed.clauses:
+            terms = [reduce(and_, (SearchQuery(word, config="english") for word in term)) for term in clause]
+            clauses.append(reduce(or_, terms))
+        return reduce(and_, clauses)
 
     def any_word(self, entries, parsed):
         return self.match(entries, " or ".join(parsed.words), parsed)
@@ -505,6 +530,8 @@ class Results:
     # Results on offer: every match, or, when more than MAX_RANKED matched (`broad`), the ranked candidates.
     total: int = 0
     broad: bool = False
+    # Some candidates were not checked (a phrase of very common words): there may be more results.
+    partial: bool = False
     # [(content type, number of results)] for every type with results, whatever the type filter;
     # the numbers are exact only when `counts_exact`.
     type_counts: list = field(default_factory=list)
@@ -579,7 +606,7 @@ def _paged(match, *, type_key, page_number, backend, text, parsed, kind="exact")
     # The sample holds every match unless broad: ranking it by key saves matching (phrases, trigrams) twice.
     rows = SearchEntry.objects.filter(pk__in=candidates)
     results = _page(match.rank(rows), len(candidates), page_number, backend, text, parsed)
-    results.broad, results.kind = broad, kind
+    results.broad, results.kind, results.partial = broad, kind, match.partial
     results.type_counts = [(ct, counts[ct.key]) for ct in CONTENT_TYPES if counts[ct.key]]
     results.counts_exact = sum(counts.values()) <= MAX_RANKED
     return results

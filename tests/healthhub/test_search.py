@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -426,3 +427,27 @@ def test_a_type_without_matches_points_to_the_types_that_have_some(client, commi
     assert found.total == 0 and found.kind == "exact"
     assert [content_type.key for content_type, _ in found.type_counts] == ["term"]
     assert "No Triggers matched" in response.content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="phrases are checked in a bounded set of bodies on PostgreSQL only (FTS5 indexes positions)",
+)
+def test_a_phrase_of_very_common_words_checks_a_bounded_set_and_says_so(client, committed, monkeypatch):
+    monkeypatch.setattr(search, "PHRASE_SCAN", 3)
+    with committed():
+        for number in range(5):
+            ArticleFactory(title=f"Note {number}", body="Wine that is red, and more wine.")
+        ArticleFactory(title="Red wine", body="A trigger for some.")
+        ArticleFactory(title="Diary", body="Last night: red wine again.")
+    found = results(client, q='"red wine"')
+    assert found.partial
+    assert titles(found)[0] == "Red wine"  # phrases in titles and summaries are always found
+    assert "Note 0" not in titles(found)
+    assert (
+        "only some were checked for the exact phrase"
+        in client.get(reverse("search"), {"q": '"red wine"'}).content.decode()
+    )
+    monkeypatch.setattr(search, "PHRASE_SCAN", 100)
+    found = results(client, q='"red wine"')
+    assert not found.partial and sorted(titles(found)) == ["Diary", "Red wine"]
