@@ -60,7 +60,7 @@ _VOCABULARY_WORD = re.compile(rf"[^\W\d_]{{{MIN_FUZZY_LENGTH},{MAX_WORD_LENGTH}}
 # A search matching more than this ranks a bounded set of candidates (see _paged) and says "over ...".
 MAX_RANKED = 100
 # PostgreSQL checks a quoted phrase in at most this many bodies (see Postgres.match).
-PHRASE_SCAN = 1000
+PHRASE_SCAN = 500
 # Markers around matched words in snippets: control characters, which the
 # index never stores, so escaping the text first and then swapping them for
 # <mark> cannot let stored text become markup.
@@ -325,23 +325,31 @@ class Postgres:
         return SearchQuery(text, search_type="websearch", config="english")
 
     def tagged(self, entries, tags):
-        return entries.filter(vector=TagQuery([tag.pk for tag in tags]))
+        # head_vector: the smaller index, and the vector is small enough to be stored in the row.
+        return entries.filter(head_vector=TagQuery([tag.pk for tag in tags]))
 
-    def match(self, entries, text, parsed):
+    def match(self, entries, text, parsed, tags=()):
         query = self.query(text)
-        rows, partial = entries.filter(vector=query), False
+        # Tags go in the same tsquery as the words: one GIN scan, which skips through a popular tag's
+        # long list of entries using the rarer words, instead of intersecting two whole lists.
+        found = query & TagQuery([tag.pk for tag in tags]) if tags else query
+        rows, partial = entries.filter(vector=found), False
         if any(len(term) > 1 for clause in parsed.clauses for term in clause):
             # The GIN index finds the items with every word of a phrase; whether the words are adjacent is
             # read from each item's stored vector, a disk read per item. When very many items have the
             # words, only the first PHRASE_SCAN are read, and the leading fields (small, read quickly) of all.
-            pks = list(entries.filter(vector=self._words(parsed)).values_list("pk", flat=True)[: PHRASE_SCAN + 1])
+            words = self._words(parsed)
+            words = words & TagQuery([tag.pk for tag in tags]) if tags else words
+            pks = list(entries.filter(vector=words).order_by().values_list("pk", flat=True)[: PHRASE_SCAN + 1])
             if len(pks) > PHRASE_SCAN:
-                rows = entries.filter(Q(pk__in=pks[:PHRASE_SCAN], vector=query) | Q(head_vector=query))
+                checked = SearchEntry.objects.filter(pk__in=pks[:PHRASE_SCAN], vector=query).values_list("pk")
+                in_head = entries.filter(head_vector=found).order_by().values_list("pk", flat=True)[:MAX_RANKED]
+                rows = entries.filter(pk__in={*(pk for (pk,) in checked.order_by()), *in_head})
                 partial = True
         return Match(
             rows=rows,
             rank=lambda rows: rows.annotate(rank=SearchRank(F("vector"), query)).order_by("-rank", "title"),
-            head=entries.filter(head_vector=query),
+            head=entries.filter(head_vector=found),
             partial=partial,
         )
 
@@ -354,8 +362,9 @@ class Postgres:
             clauses.append(reduce(or_, terms))
         return reduce(and_, clauses)
 
-    def any_word(self, entries, parsed):
-        return self.match(entries, " or ".join(parsed.words), parsed)
+    def any_word(self, entries, parsed, tags=()):
+        text = " or ".join(parsed.words)
+        return self.match(entries, text, parse_query(text), tags)
 
     @staticmethod
     def nearest_word(word):
@@ -381,11 +390,12 @@ class Postgres:
 class _ClauseBackend:
     """Backends that match the parsed clauses themselves (`_match`)."""
 
-    def match(self, entries, text, parsed):
-        return self._match(entries, parsed.clauses, parsed.excluded)
+    def match(self, entries, text, parsed, tags=()):
+        return self._match(self.tagged(entries, tags) if tags else entries, parsed.clauses, parsed.excluded)
 
-    def any_word(self, entries, parsed):
-        return self._match(entries, [[(word,) for word in parsed.words]], [])
+    def any_word(self, entries, parsed, tags=()):
+        words = [[(word,) for word in parsed.words]]
+        return self._match(self.tagged(entries, tags) if tags else entries, words, [])
 
     @staticmethod
     def nearest_word(word):
@@ -557,27 +567,28 @@ def search(text, *, tags=(), type_key="", page=1):
     """
     parsed = parse_query(text)
     backend = engine()
-    entries = backend.tagged(visible_entries(), tags) if tags else visible_entries()
+    entries = visible_entries()
     if text and not parsed.clauses:
         return Results(needs_words=True)
     if not text:
-        return _listed(entries, type_key, page)
+        return _listed(backend.tagged(entries, tags) if tags else entries, type_key, page)
     pages = functools.partial(_paged, type_key=type_key, page_number=page, backend=backend, text=text, parsed=parsed)
-    results = pages(backend.match(entries, text, parsed))
+    results = pages(backend.match(entries, text, parsed, tags))
     if results.total or results.type_counts:  # with a type filter, matches of other types are worth showing
         return results
-    # Nothing has every word: a misspelling (titles like the words) comes first, then items with some words.
+    # Nothing has every word: a misspelling (a word the index has never seen) comes first, then items with
+    # some of the words.
     if suggestion := corrected(text, parsed, backend):
         fixed = parse_query(suggestion)
         found = _paged(
-            backend.match(entries, suggestion, fixed), type_key=type_key, page_number=page, backend=backend,
+            backend.match(entries, suggestion, fixed, tags), type_key=type_key, page_number=page, backend=backend,
             text=suggestion, parsed=fixed, kind="corrected",
         )  # fmt: skip
         if found.total or found.type_counts:
             found.suggestion = suggestion
             return found
     if len(parsed.words) > 1:
-        some = pages(backend.any_word(entries, parsed), kind="any")
+        some = pages(backend.any_word(entries, parsed, tags), kind="any")
         if some.total:
             return some
     return results
