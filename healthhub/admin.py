@@ -5,10 +5,13 @@ revisions and restoring deleted items (django-simple-history), a warning instead
 of overwriting someone else's save, readability, and previews of unsaved changes.
 """
 
+import itertools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,10 +23,11 @@ from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from healthhub import readability
+from healthhub import readability, revisions
 from healthhub.models import SiteSettings
 from healthhub.publishing import Status, can_publish
 from healthhub.tagging import TagsField
@@ -90,6 +94,17 @@ class PublishableForm(forms.ModelForm):
             self.fields["version"].initial = self.saved["updated_at"].isoformat() if self.saved else ""
         else:
             del self.fields["version"]
+        revision = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if revision is not None:
+            self._start_from(revision)
+
+    def _start_from(self, revision):
+        # The restore form of a revision shows the tags and links it recorded, not today's.
+        if "tags" in self.fields:
+            self.initial["tags"] = ", ".join(revision.tag_names)
+        for field, (existing, _missing) in revisions.recorded_links(revision).items():
+            if field.name in self.fields:
+                self.initial[field.name] = sorted(existing)
 
     @cached_property
     def saved(self):
@@ -97,6 +112,11 @@ class PublishableForm(forms.ModelForm):
             return None
         rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
         return rows.values("status", "updated_at", *SCHEDULE_FIELDS).first()
+
+    def _save_m2m(self):
+        # Tags and links are saved after the row: they complete the revision that save made.
+        with revisions.one_revision(self.instance):
+            super()._save_m2m()
 
     def clean(self):
         cleaned = super().clean()
@@ -304,6 +324,48 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         context["is_preview"] = True
         return TemplateResponse(request, view.get_template_names(), context)
 
+    @cached_property
+    def history_excluded_fields(self):
+        # Many-to-many changes are listed by name, from links loaded once for all revisions shown.
+        return [*HISTORY_HIDDEN_FIELDS, *(field.name for field in revisions.link_fields(self.model))]
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        records = list(historical_records)
+        links = revisions.linked_ids(self.model, records)
+        names = revisions.link_names(self.model, links)
+        for newer, older in itertools.pairwise(records):
+            delta = newer.diff_against(
+                older, excluded_fields=self.history_excluded_fields, foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            helper = self.get_historical_record_context_helper(request, newer)
+            newer.history_delta_changes = [
+                *helper.context_for_delta_changes(delta),
+                *(
+                    {"field": change.label.capitalize(), "old": ", ".join(change.old), "new": ", ".join(change.new)}
+                    for change in revisions.changes_between(self.model, older, newer, links, names)
+                ),
+            ]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "GET":
+            ids = unquote(object_id), version_id
+            revision = (
+                self.model.history.filter(id=ids[0], history_id=ids[1]).first() if all(map(str.isdigit, ids)) else None
+            )
+            missing = revision and [
+                f"{field.verbose_name} “{name}”"
+                for field, (_existing, gone) in revisions.recorded_links(revision).items()
+                for name in gone.values()
+            ]
+            if missing:
+                self.message_user(
+                    request,
+                    "This revision links to items that no longer exist; saving it restores the other links: "
+                    + ", ".join(missing),
+                    messages.WARNING,
+                )
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def compare_view(self, request, object_id):
         """Two revisions side by side, field by field (only the fields that differ)."""
         obj = self.get_object(request, unquote(object_id))
@@ -319,10 +381,15 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         if len(records) != len(set(ids)):
             raise Http404("No such revision of this item.")
         older, newer = sorted((records[ids[0]], records[ids[1]]), key=lambda record: record.history_date)
-        delta = newer.diff_against(older, excluded_fields=HISTORY_HIDDEN_FIELDS)
+        delta = newer.diff_against(older, excluded_fields=self.history_excluded_fields)
         changes = [
             (self.model._meta.get_field(change.field).verbose_name, change.old, change.new) for change in delta.changes
         ]
+        links = revisions.linked_ids(self.model, [older, newer])
+        relation_changes = revisions.changes_between(
+            self.model, older, newer, links, revisions.link_names(self.model, links)
+        )
+        changes += [(change.label, ", ".join(change.old), ", ".join(change.new)) for change in relation_changes]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -331,6 +398,7 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             "older": older,
             "newer": newer,
             "changes": changes,
+            "relation_changes": relation_changes,
         }
         return TemplateResponse(request, "admin/healthhub/compare_revisions.html", context)
 
@@ -364,7 +432,7 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             self.message_user(request, f"“{record}” exists already.", messages.WARNING)
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_deleted")
         try:
-            item = restore_deleted(record, user=request.user)
+            item, skipped = restore_deleted(record, user=request.user)
         except ValidationError as error:
             self.message_user(
                 request,
@@ -375,22 +443,32 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_deleted")
         self.message_user(
             request,
-            f"“{item}” was restored as a draft. Check it (tags, links, parts deleted with it) before publishing.",
+            f"“{item}” was restored as a draft with its tags and links. Check it (and parts deleted with it) "
+            "before publishing.",
             messages.SUCCESS,
         )
+        if skipped:
+            self.message_user(
+                request, "Not linked again because they no longer exist: " + ", ".join(skipped), messages.WARNING
+            )
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", item.pk)
 
 
 def restore_deleted(record, *, user):
-    """Bring back a deleted item from its last revision, as a draft so nothing goes live unseen."""
+    """Bring back a deleted item from its last revision, as a draft so nothing goes live unseen.
+
+    Returns the item and the links that could not be restored because their items are gone.
+    """
     item = record.instance
     item.status = Status.DRAFT
     item._history_user = user
     item._change_reason = "Restored after deletion"
     # Checks what the database would refuse: a parent that is gone, a web address taken since.
     item.full_clean()
-    item.save(force_insert=True)
-    return item
+    with transaction.atomic():
+        item.save(force_insert=True)
+        skipped = revisions.restore(item, record)
+    return item, skipped
 
 
 @admin.register(SiteSettings)
