@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -101,7 +101,8 @@ class PublishableForm(forms.ModelForm):
     def _start_from(self, revision):
         # The restore form of a revision shows the tags and links it recorded, not today's.
         if "tags" in self.fields:
-            self.initial["tags"] = ", ".join(revision.tag_names)
+            # Tag objects, as taggit's field expects; unsaved, since a recorded tag may have been deleted since.
+            self.initial["tags"] = [Tag(name=name) for name in revision.tag_names]
         for field, (existing, _missing) in revisions.recorded_links(revision).items():
             if field.name in self.fields:
                 self.initial[field.name] = sorted(existing)
@@ -230,6 +231,8 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         opts = self.model._meta
         name = f"{opts.app_label}_{opts.model_name}"
         return [
+            # Before "<object_id>/preview/", which would take "add" for an id.
+            path("add/preview/", self.admin_site.admin_view(self.add_preview_view), name=f"{name}_add_preview"),
             path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name=f"{name}_preview"),
             path(
                 "<path:object_id>/history/compare/",
@@ -246,9 +249,11 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        opts = self.model._meta
         if change and self.public_view:
-            opts = self.model._meta
             context["preview_url"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_preview", args=[obj.pk])
+        elif add and self.public_view:
+            context["preview_url"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_add_preview")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_publish_permission(self, request):
@@ -309,14 +314,55 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         form = self.get_form(request, obj, change=True)(request.POST, request.FILES, instance=obj)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "form": form,
-                "title": "This change cannot be previewed",
-            }
-            return TemplateResponse(request, "admin/healthhub/preview_invalid.html", context, status=400)
+            return self._preview_invalid(request, form)
         preview = form.instance
         preview.render_markdown_fields()
+        return self._render_public_page(request, preview)
+
+    def add_preview_view(self, request):
+        """The public page of an item that has never been saved, as the add form would create it.
+
+        The page's parts (tags, links, the article's lists) are read from the
+        database, so the item is saved inside a transaction that is always
+        rolled back: nothing stays, no revision, no search entry (that work
+        waits for a commit that never comes). Uploaded pictures are left out
+        so no file is written.
+        """
+        opts = self.model._meta
+        if request.method != "POST":
+            return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        if self.public_view is None:
+            raise Http404("Nothing to preview here.")
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request, None, change=False)(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._preview_invalid(request, form)
+        with transaction.atomic():
+            preview = form.save(commit=False)
+            for field in opts.fields:
+                if isinstance(field, models.FileField) and not getattr(preview, field.attname)._committed:
+                    setattr(preview, field.attname, "")
+            preview.save()
+            form.save_m2m()
+            response = self._render_public_page(request, preview)
+            response.render()
+            transaction.set_rollback(True)
+        self.after_preview_rollback()
+        return response
+
+    def after_preview_rollback(self):
+        """Forget anything cached from the rolled-back item (content types with caches of their own)."""
+
+    def _preview_invalid(self, request, form):
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "This change cannot be previewed",
+        }
+        return TemplateResponse(request, "admin/healthhub/preview_invalid.html", context, status=400)
+
+    def _render_public_page(self, request, preview):
         view = self.public_view()
         view.setup(request, slug=preview.slug)
         view.object = preview
