@@ -11,6 +11,7 @@ from taggit.models import Tag
 from articles.models import FAQ, Article, Reference, Reviewer
 from glossary.models import Term
 from healthhub import revisions
+from healthhub.glossary_links import GlossaryLinker
 from healthhub.models import SearchEntry
 from healthhub.publishing import Status
 from tests.articles.test_admin import admin_url, article_form
@@ -421,3 +422,21 @@ def test_the_new_item_preview_is_for_staff_who_may_add(client, django_user_model
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert role_client("Medical reviewer").post(url, article_form(title="Sneaky")).status_code == 403
     assert not Article.objects.exists()
+
+
+def test_a_previewed_new_term_is_not_left_in_the_glossary_links(staff_client):
+    data = {
+        "term": "Kyphosis",
+        "slug": "kyphosis",
+        "short_definition": "A forward curve of the upper back.",
+        "definition": "More about it.",
+        "aliases": "",
+        "tags": "",
+        "status": "published",
+        "published_at_0": "2020-01-01",
+        "published_at_1": "09:00:00",
+    }
+    response = staff_client.post(admin_url(Term, "add_preview"), data)
+    assert response.status_code == 200 and "Kyphosis" in response.content.decode()
+    assert not Term.objects.exists()
+    assert "kyphosis" not in GlossaryLinker().link("<p>Kyphosis is common.</p>")
