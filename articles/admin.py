@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from healthhub.admin import PublishableAdmin, PublishableForm, PublishedByDefaultInline
 from healthhub.admin_import import ContentTransferMixin
@@ -94,10 +95,24 @@ class TriggerInline(admin.TabularInline):
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(SimpleHistoryAdmin):
     list_display = ("name", "credentials", "affiliation")
     search_fields = ("name", "credentials", "affiliation")
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # The default asks select_related() for every relation; a reviewer has none but the revision's author.
+        return history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+
+
+@admin.register(Reference)
+class ReferenceAdmin(SimpleHistoryAdmin):
+    """References are written in their article's form; this list gives each one its history."""
+
+    list_display = ("title", "article", "publisher", "accessed_on")
+    list_select_related = ("article",)
+    search_fields = ("title", "publisher", "url", "article__title")
+    autocomplete_fields = ("article",)
 
 
 @admin.register(Article)
@@ -122,6 +137,24 @@ class ArticleAdmin(ContentTransferMixin, PublishableAdmin):
 
     def get_list_display(self, request):
         return (*super().get_list_display(request), "next_review_due")
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Trigger.articles.through:
+            self._record_trigger_links(request, form.instance, formset)
+
+    def _record_trigger_links(self, request, article, formset):
+        # The links belong to the triggers (Trigger.articles), so each trigger linked or unlinked here gets a
+        # revision, as if its own form had been saved.
+        ids = set()
+        for row in formset.forms:
+            if row.has_changed() or row in formset.deleted_forms:
+                chosen = row.cleaned_data.get("trigger")
+                ids |= {row.initial.get("trigger"), chosen and chosen.pk}
+        for trigger in Trigger.objects.filter(pk__in=ids - {None}):
+            trigger._history_user = request.user
+            trigger._change_reason = f"Articles changed in the form of “{article}”"
+            trigger.save(update_fields=["updated_at"])
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

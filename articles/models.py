@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -29,6 +30,8 @@ class Reviewer(models.Model):
         max_length=200, blank=True, help_text="Where they work, e.g. “Royal Infirmary, Leeds”. Optional."
     )
     bio = models.TextField("short bio", blank=True, help_text="Two or three plain sentences about their experience.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -163,6 +166,8 @@ class Reference(models.Model):
     accessed_on = models.DateField("date accessed", null=True, blank=True, help_text="When you last checked it.")
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first; the list is numbered.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "pk"]
 
@@ -196,6 +201,7 @@ class FAQ(Publishable):
 
     visibility_parents = [("article", True)]
     markdown_fields = ("answer",)
+    _history_m2m_fields = ["references"]
 
     class Meta(Publishable.Meta):
         verbose_name = "FAQ"
@@ -282,6 +288,7 @@ class Treatment(Publishable):
 
     visibility_parents = [("treatment_list", False), ("treatment_list__article", False)]
     markdown_fields = ("description", "contraindications")
+    _history_m2m_fields = ["references"]
 
     class Meta(Publishable.Meta):
         ordering = ["order", "pk"]
@@ -316,6 +323,7 @@ class Trigger(Publishable):
     )
 
     markdown_fields = ("description",)
+    _history_m2m_fields = ["articles"]
 
     class Meta(Publishable.Meta):
         ordering = ["name", "pk"]

@@ -31,6 +31,10 @@ class TermAdmin(PublishableAdmin):
         "status", "published_at", "unpublish_at", "version",
     )  # fmt: skip
 
+    def after_preview_rollback(self):
+        # The preview's term was in the glossary while the page was built: rebuild the links without it.
+        glossary_changed()
+
     # Bulk actions update rows without saving each term, so no signal tells glossary links to rebuild.
     @admin.action(description=PublishableAdmin.publish.short_description)
     def publish(self, request, queryset):

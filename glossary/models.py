@@ -27,6 +27,7 @@ class Term(Publishable):
     tags = TaggableManager(through="TermTag", ordering=["name"], blank=True, help_text="Topics, separated by commas.")
 
     markdown_fields = ("definition",)
+    _history_m2m_fields = ["related_terms"]
 
     class Meta(Publishable.Meta):
         ordering = [Lower("term"), "pk"]

@@ -5,10 +5,13 @@ revisions and restoring deleted items (django-simple-history), a warning instead
 of overwriting someone else's save, readability, and previews of unsaved changes.
 """
 
+import itertools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,10 +23,11 @@ from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from healthhub import readability
+from healthhub import readability, revisions
 from healthhub.models import SiteSettings
 from healthhub.publishing import Status, can_publish
 from healthhub.tagging import TagsField
@@ -90,6 +94,18 @@ class PublishableForm(forms.ModelForm):
             self.fields["version"].initial = self.saved["updated_at"].isoformat() if self.saved else ""
         else:
             del self.fields["version"]
+        revision = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if revision is not None:
+            self._start_from(revision)
+
+    def _start_from(self, revision):
+        # The restore form of a revision shows the tags and links it recorded, not today's.
+        if "tags" in self.fields:
+            # Tag objects, as taggit's field expects; unsaved, since a recorded tag may have been deleted since.
+            self.initial["tags"] = [Tag(name=name) for name in revision.tag_names]
+        for field, (existing, _missing) in revisions.recorded_links(revision).items():
+            if field.name in self.fields:
+                self.initial[field.name] = sorted(existing)
 
     @cached_property
     def saved(self):
@@ -97,6 +113,11 @@ class PublishableForm(forms.ModelForm):
             return None
         rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
         return rows.values("status", "updated_at", *SCHEDULE_FIELDS).first()
+
+    def _save_m2m(self):
+        # Tags and links are saved after the row: they complete the revision that save made.
+        with revisions.one_revision(self.instance):
+            super()._save_m2m()
 
     def clean(self):
         cleaned = super().clean()
@@ -210,6 +231,8 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         opts = self.model._meta
         name = f"{opts.app_label}_{opts.model_name}"
         return [
+            # Before "<object_id>/preview/", which would take "add" for an id.
+            path("add/preview/", self.admin_site.admin_view(self.add_preview_view), name=f"{name}_add_preview"),
             path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name=f"{name}_preview"),
             path(
                 "<path:object_id>/history/compare/",
@@ -226,9 +249,11 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        opts = self.model._meta
         if change and self.public_view:
-            opts = self.model._meta
             context["preview_url"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_preview", args=[obj.pk])
+        elif add and self.public_view:
+            context["preview_url"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_add_preview")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_publish_permission(self, request):
@@ -289,20 +314,103 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         form = self.get_form(request, obj, change=True)(request.POST, request.FILES, instance=obj)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "form": form,
-                "title": "This change cannot be previewed",
-            }
-            return TemplateResponse(request, "admin/healthhub/preview_invalid.html", context, status=400)
+            return self._preview_invalid(request, form)
         preview = form.instance
         preview.render_markdown_fields()
+        return self._render_public_page(request, preview)
+
+    def add_preview_view(self, request):
+        """The public page of an item that has never been saved, as the add form would create it.
+
+        The page's parts (tags, links, the article's lists) are read from the
+        database, so the item is saved inside a transaction that is always
+        rolled back: nothing stays, no revision, no search entry (that work
+        waits for a commit that never comes). Uploaded pictures are left out
+        so no file is written.
+        """
+        opts = self.model._meta
+        if request.method != "POST":
+            return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        if self.public_view is None:
+            raise Http404("Nothing to preview here.")
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request, None, change=False)(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._preview_invalid(request, form)
+        with transaction.atomic():
+            preview = form.save(commit=False)
+            for field in opts.fields:
+                if isinstance(field, models.FileField) and not getattr(preview, field.attname)._committed:
+                    setattr(preview, field.attname, "")
+            preview.save()
+            form.save_m2m()
+            response = self._render_public_page(request, preview)
+            response.render()
+            transaction.set_rollback(True)
+        self.after_preview_rollback()
+        return response
+
+    def after_preview_rollback(self):
+        """Forget anything cached from the rolled-back item (content types with caches of their own)."""
+
+    def _preview_invalid(self, request, form):
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": "This change cannot be previewed",
+        }
+        return TemplateResponse(request, "admin/healthhub/preview_invalid.html", context, status=400)
+
+    def _render_public_page(self, request, preview):
         view = self.public_view()
         view.setup(request, slug=preview.slug)
         view.object = preview
         context = view.get_context_data(object=preview)
         context["is_preview"] = True
         return TemplateResponse(request, view.get_template_names(), context)
+
+    @cached_property
+    def history_excluded_fields(self):
+        # Many-to-many changes are listed by name, from links loaded once for all revisions shown.
+        return [*HISTORY_HIDDEN_FIELDS, *(field.name for field in revisions.link_fields(self.model))]
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        records = list(historical_records)
+        links = revisions.linked_ids(self.model, records)
+        names = revisions.link_names(self.model, links)
+        for newer, older in itertools.pairwise(records):
+            delta = newer.diff_against(
+                older, excluded_fields=self.history_excluded_fields, foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            helper = self.get_historical_record_context_helper(request, newer)
+            newer.history_delta_changes = [
+                *helper.context_for_delta_changes(delta),
+                *(
+                    {"field": change.label.capitalize(), "old": ", ".join(change.old), "new": ", ".join(change.new)}
+                    for change in revisions.changes_between(self.model, older, newer, links, names)
+                ),
+            ]
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "GET":
+            ids = unquote(object_id), version_id
+            revision = (
+                self.model.history.filter(id=ids[0], history_id=ids[1]).first() if all(map(str.isdigit, ids)) else None
+            )
+            missing = revision and [
+                f"{field.verbose_name} “{name}”"
+                for field, (_existing, gone) in revisions.recorded_links(revision).items()
+                for name in gone.values()
+            ]
+            if missing:
+                self.message_user(
+                    request,
+                    "This revision links to items that no longer exist; saving it restores the other links: "
+                    + ", ".join(missing),
+                    messages.WARNING,
+                )
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def compare_view(self, request, object_id):
         """Two revisions side by side, field by field (only the fields that differ)."""
@@ -319,10 +427,15 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         if len(records) != len(set(ids)):
             raise Http404("No such revision of this item.")
         older, newer = sorted((records[ids[0]], records[ids[1]]), key=lambda record: record.history_date)
-        delta = newer.diff_against(older, excluded_fields=HISTORY_HIDDEN_FIELDS)
+        delta = newer.diff_against(older, excluded_fields=self.history_excluded_fields)
         changes = [
             (self.model._meta.get_field(change.field).verbose_name, change.old, change.new) for change in delta.changes
         ]
+        links = revisions.linked_ids(self.model, [older, newer])
+        relation_changes = revisions.changes_between(
+            self.model, older, newer, links, revisions.link_names(self.model, links)
+        )
+        changes += [(change.label, ", ".join(change.old), ", ".join(change.new)) for change in relation_changes]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -331,6 +444,7 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             "older": older,
             "newer": newer,
             "changes": changes,
+            "relation_changes": relation_changes,
         }
         return TemplateResponse(request, "admin/healthhub/compare_revisions.html", context)
 
@@ -364,7 +478,7 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             self.message_user(request, f"“{record}” exists already.", messages.WARNING)
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_deleted")
         try:
-            item = restore_deleted(record, user=request.user)
+            item, skipped = restore_deleted(record, user=request.user)
         except ValidationError as error:
             self.message_user(
                 request,
@@ -375,22 +489,32 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_deleted")
         self.message_user(
             request,
-            f"“{item}” was restored as a draft. Check it (tags, links, parts deleted with it) before publishing.",
+            f"“{item}” was restored as a draft with its tags and links. Check it (and parts deleted with it) "
+            "before publishing.",
             messages.SUCCESS,
         )
+        if skipped:
+            self.message_user(
+                request, "Not linked again because they no longer exist: " + ", ".join(skipped), messages.WARNING
+            )
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", item.pk)
 
 
 def restore_deleted(record, *, user):
-    """Bring back a deleted item from its last revision, as a draft so nothing goes live unseen."""
+    """Bring back a deleted item from its last revision, as a draft so nothing goes live unseen.
+
+    Returns the item and the links that could not be restored because their items are gone.
+    """
     item = record.instance
     item.status = Status.DRAFT
     item._history_user = user
     item._change_reason = "Restored after deletion"
     # Checks what the database would refuse: a parent that is gone, a web address taken since.
     item.full_clean()
-    item.save(force_insert=True)
-    return item
+    with transaction.atomic():
+        item.save(force_insert=True)
+        skipped = revisions.restore(item, record)
+    return item, skipped
 
 
 @admin.register(SiteSettings)

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from healthhub.cache import content_changed
 from healthhub.markdown import render_markdown
+from healthhub.revisions import RevisionRelations
 
 
 class Status(models.TextChoices):
@@ -103,8 +104,9 @@ class Publishable(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
-    # Every save and delete keeps a revision (who, when, what) that can be compared and restored.
-    history = HistoricalRecords(inherit=True)
+    # Every save and delete keeps a revision (who, when, what, with tags and links) that can be compared
+    # and restored. Models list their many-to-many fields in `_history_m2m_fields` (healthhub/revisions.py).
+    history = HistoricalRecords(inherit=True, bases=[RevisionRelations])
 
     # (lookup path to a parent, whether that parent is optional), e.g.
     # [("article", True)] for an FAQ that may stand on its own.

@@ -1,13 +1,28 @@
 """Revisions, comparing and restoring them, restoring deleted items, previews of unsaved changes."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
 
-from articles.models import FAQ, Article
+from articles.models import FAQ, Article, Reference, Reviewer
+from glossary.models import Term
+from healthhub import revisions
+from healthhub.glossary_links import GlossaryLinker
+from healthhub.models import SearchEntry
 from healthhub.publishing import Status
-from tests.articles.test_admin import admin_url
-from tests.factories import ArticleFactory, FAQFactory
+from tests.articles.test_admin import admin_url, article_form
+from tests.factories import (
+    ArticleFactory,
+    FAQFactory,
+    ReferenceFactory,
+    ReviewerFactory,
+    TermFactory,
+    TriggerFactory,
+)
 from tests.healthhub.test_workflow import change_form
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +169,274 @@ def test_comparing_a_revision_of_another_item_is_a_404(staff_client):
         {"older": article.history.get().history_id, "newer": other.history.get().history_id},
     )
     assert response.status_code == 404
+
+
+# Tags and links in revisions (healthhub/revisions.py)
+
+
+def faq_form(faq, **overrides):
+    local = timezone.localtime(faq.published_at)
+    data = {
+        "question": faq.question,
+        "slug": faq.slug,
+        "answer": faq.answer,
+        "article": faq.article_id or "",
+        "references": [reference.pk for reference in faq.references.all()] if faq.pk else [],
+        "order": faq.order,
+        "tags": ", ".join(faq.tags.names()) if faq.pk else "",
+        "status": faq.status,
+        "published_at_0": local.strftime("%Y-%m-%d"),
+        "published_at_1": local.strftime("%H:%M:%S"),
+        "version": faq.updated_at.isoformat() if faq.pk else "",
+    }
+    data.update(overrides)
+    return data
+
+
+def latest(item):
+    return item.history.order_by("-history_date", "-history_id").first()
+
+
+def linked(record, field):
+    return set(revisions.linked_ids(type(record).instance_type, [record])[record.history_id][field])
+
+
+def test_an_admin_save_records_the_tags_it_saved_in_one_revision(staff_client):
+    article = ArticleFactory(tags=["posture"])
+    staff_client.post(admin_url(Article, "change", article.pk), change_form(article, tags="Sleep, posture"))
+    assert article.history.count() == 2
+    assert latest(article).tag_names == ["posture", "Sleep"]
+
+
+def test_an_admin_save_records_cited_references_in_the_same_revision(staff_client):
+    faq = FAQFactory()
+    first, second = ReferenceFactory.create_batch(2, article=faq.article)
+    staff_client.post(admin_url(FAQ, "change", faq.pk), faq_form(faq, references=[first.pk, second.pk]))
+    # One revision for the save, not one more per changed link.
+    assert faq.history.count() == 2
+    assert linked(latest(faq), "references") == {first.pk, second.pk}
+
+
+def test_related_terms_are_recorded(staff_client):
+    term, other = TermFactory(), TermFactory()
+    local = timezone.localtime(term.published_at)
+    data = {
+        "term": term.term,
+        "slug": term.slug,
+        "short_definition": term.short_definition,
+        "definition": term.definition,
+        "aliases": "",
+        "related_terms": [other.pk],
+        "tags": "spine",
+        "status": term.status,
+        "published_at_0": local.strftime("%Y-%m-%d"),
+        "published_at_1": local.strftime("%H:%M:%S"),
+        "version": term.updated_at.isoformat(),
+    }
+    assert staff_client.post(admin_url(Term, "change", term.pk), data).status_code == 302
+    record = latest(term)
+    assert linked(record, "related_terms") == {other.pk} and record.tag_names == ["spine"]
+
+
+def test_linking_a_trigger_in_the_article_form_gives_the_trigger_a_revision(staff_client):
+    article, trigger = ArticleFactory(), TriggerFactory()
+    data = change_form(article, **{"Trigger_articles-TOTAL_FORMS": "1", "Trigger_articles-0-trigger": trigger.pk})
+    assert staff_client.post(admin_url(Article, "change", article.pk), data).status_code == 302
+    record = latest(trigger)
+    assert linked(record, "articles") == {article.pk}
+    assert record.history_user.username == "editor" and article.title in record.history_change_reason
+
+
+def test_comparing_revisions_lists_added_and_removed_tags_and_links(staff_client):
+    faq = FAQFactory(tags=["posture"])
+    kept, dropped, added = ReferenceFactory.create_batch(3, article=faq.article)
+    staff_client.post(admin_url(FAQ, "change", faq.pk), faq_form(faq, references=[kept.pk, dropped.pk]))
+    older = latest(faq)
+    faq.refresh_from_db()
+    staff_client.post(admin_url(FAQ, "change", faq.pk), faq_form(faq, tags="sleep", references=[kept.pk, added.pk]))
+    newer = latest(faq)
+    response = staff_client.get(
+        admin_url(FAQ, "compare", faq.pk), {"older": older.history_id, "newer": newer.history_id}
+    )
+    summary = [str(change) for change in response.context["relation_changes"]]
+    assert summary == [
+        "tags: added sleep; removed posture",
+        f"references: added {added.title}; removed {dropped.title}",
+    ]
+    html = response.content.decode()
+    assert "tags: added sleep; removed posture" in html
+
+
+def test_the_history_page_shows_tag_changes_with_a_fixed_number_of_queries(staff_client, django_assert_max_num_queries):
+    def history_queries(faq, saves):
+        references = ReferenceFactory.create_batch(2, article=faq.article)
+        for number in range(saves):
+            faq.refresh_from_db()
+            staff_client.post(
+                admin_url(FAQ, "change", faq.pk),
+                faq_form(faq, tags=f"tag {number}", references=[references[number % 2].pk]),
+            )
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(admin_url(FAQ, "history", faq.pk))
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    few, html = history_queries(FAQFactory(), 2)
+    many, _ = history_queries(FAQFactory(), 12)
+    assert "tag 0" in html and "tag 1" in html
+    assert few == many
+
+
+def test_restoring_a_revision_restores_its_tags_and_links(staff_client):
+    faq = FAQFactory(tags=["posture"])
+    old_reference, new_reference = ReferenceFactory.create_batch(2, article=faq.article)
+    staff_client.post(admin_url(FAQ, "change", faq.pk), faq_form(faq, references=[old_reference.pk]))
+    old = latest(faq)
+    faq.refresh_from_db()
+    staff_client.post(admin_url(FAQ, "change", faq.pk), faq_form(faq, tags="sleep", references=[new_reference.pk]))
+
+    url = reverse("admin:articles_faq_simple_history", args=[faq.pk, old.history_id])
+    response = staff_client.get(url)
+    form = response.context["adminform"].form
+    assert [tag.name for tag in form["tags"].value()] == ["posture"]
+    assert form["references"].value() == [old_reference.pk]
+    assert 'value="posture"' in response.content.decode()
+    faq.refresh_from_db()
+    response = staff_client.post(url, faq_form(faq, tags="posture", references=[old_reference.pk]))
+    assert response.status_code == 302
+    assert list(faq.tags.names()) == ["posture"]
+    assert list(faq.references.all()) == [old_reference]
+    assert latest(faq).tag_names == ["posture"] and linked(latest(faq), "references") == {old_reference.pk}
+
+
+def test_the_restore_form_names_links_whose_items_are_gone(staff_client):
+    faq = FAQFactory()
+    reference = ReferenceFactory(article=faq.article, title="Withdrawn guideline")
+    staff_client.post(admin_url(FAQ, "change", faq.pk), faq_form(faq, references=[reference.pk]))
+    old = latest(faq)
+    reference.delete()
+    response = staff_client.get(reverse("admin:articles_faq_simple_history", args=[faq.pk, old.history_id]))
+    assert "Withdrawn guideline" in response.content.decode()
+    assert response.context["adminform"].form["references"].value() == []
+
+
+def test_a_restored_deleted_article_gets_its_tags_back(staff_client):
+    article = ArticleFactory(tags=["posture", "Sleep"])
+    pk = article.pk
+    staff_client.post(admin_url(Article, "delete", pk), {"post": "yes"})
+    record = Article.history.get(id=pk, history_type="-")
+    assert record.tag_names == ["posture", "Sleep"]
+    staff_client.post(admin_url(Article, "restore", record.history_id))
+    restored = Article.objects.get(pk=pk)
+    assert sorted(restored.tags.names()) == ["Sleep", "posture"]
+    assert latest(restored).tag_names == ["posture", "Sleep"]
+
+
+def test_restoring_a_deleted_faq_skips_references_that_are_gone_and_says_which(staff_client):
+    faq = FAQFactory(tags=["posture"])
+    kept = ReferenceFactory(article=faq.article, title="Kept guideline")
+    gone = ReferenceFactory(article=faq.article, title="Withdrawn guideline")
+    faq.references.set([kept, gone])
+    pk = faq.pk
+    staff_client.post(admin_url(FAQ, "delete", pk), {"post": "yes"})
+    gone.delete()
+    record = FAQ.history.get(id=pk, history_type="-")
+    response = staff_client.post(admin_url(FAQ, "restore", record.history_id), follow=True)
+    restored = FAQ.objects.get(pk=pk)
+    assert list(restored.references.all()) == [kept] and list(restored.tags.names()) == ["posture"]
+    html = response.content.decode()
+    assert "no longer exist" in html and "Withdrawn guideline" in html
+
+
+def test_reviewers_and_references_keep_revisions_with_an_admin_history(staff_client):
+    reviewer = ReviewerFactory(name="Dr First")
+    data = {
+        "name": "Dr Second",
+        "slug": reviewer.slug,
+        "credentials": reviewer.credentials,
+        "affiliation": reviewer.affiliation,
+        "bio": "",
+    }
+    assert staff_client.post(admin_url(Reviewer, "change", reviewer.pk), data).status_code == 302
+    assert [record.name for record in reviewer.history.order_by("history_date")] == ["Dr First", "Dr Second"]
+    html = staff_client.get(admin_url(Reviewer, "history", reviewer.pk)).content.decode()
+    assert "Dr First" in html and "Dr Second" in html
+
+    reference = ReferenceFactory(title="Old title")
+    reference.title = "New title"
+    reference.save()
+    html = staff_client.get(admin_url(Reference, "history", reference.pk)).content.decode()
+    assert "Old title" in html and "New title" in html
+
+
+# Previews of items never saved
+
+
+def test_a_new_article_can_be_previewed_and_nothing_is_written(staff_client, committed):
+    counts = lambda: (  # noqa: E731
+        Article.objects.count(),
+        Article.history.count(),
+        SearchEntry.objects.count(),
+        Tag.objects.count(),
+    )
+    before = counts()
+    with committed():
+        response = staff_client.post(
+            admin_url(Article, "add_preview"),
+            article_form(title="Never saved", body="## First part\n\nText.", tags="brand new tag"),
+        )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Never saved" in html and '<h2 id="first-part">First part</h2>' in html
+    assert "brand new tag" in html and 'class="preview-banner"' in html
+    assert counts() == before
+
+
+def test_the_preview_button_is_on_the_add_form(staff_client):
+    html = staff_client.get(admin_url(Article, "add")).content.decode()
+    assert f'formaction="{admin_url(Article, "add_preview")}"' in html
+
+
+def test_a_new_faq_preview_shows_its_article_and_tags(staff_client):
+    article = ArticleFactory(title="Parent article")
+    data = faq_form(FAQFactory.build(article=article, published_at=timezone.now()), tags="breathing")
+    response = staff_client.post(admin_url(FAQ, "add_preview"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert data["question"] in html and "breathing" in html
+    assert not FAQ.objects.exists()
+
+
+def test_previewing_an_invalid_new_article_explains(staff_client):
+    response = staff_client.post(admin_url(Article, "add_preview"), article_form(title=""))
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_the_new_item_preview_is_for_staff_who_may_add(client, django_user_model, role_client):
+    url = admin_url(Article, "add_preview")
+    response = client.post(url, article_form(title="Sneaky"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(django_user_model.objects.create_user("visitor", password="a-long-test-password"))
+    response = client.post(url, article_form(title="Sneaky"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert role_client("Medical reviewer").post(url, article_form(title="Sneaky")).status_code == 403
+    assert not Article.objects.exists()
+
+
+def test_a_previewed_new_term_is_not_left_in_the_glossary_links(staff_client):
+    data = {
+        "term": "Kyphosis",
+        "slug": "kyphosis",
+        "short_definition": "A forward curve of the upper back.",
+        "definition": "More about it.",
+        "aliases": "",
+        "tags": "",
+        "status": "published",
+        "published_at_0": "2020-01-01",
+        "published_at_1": "09:00:00",
+    }
+    response = staff_client.post(admin_url(Term, "add_preview"), data)
+    assert response.status_code == 200 and "Kyphosis" in response.content.decode()
+    assert not Term.objects.exists()
+    assert "kyphosis" not in GlossaryLinker().link("<p>Kyphosis is common.</p>")
