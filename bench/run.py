@@ -48,7 +48,7 @@ def run(args, env, **kwargs):
     return subprocess.run(args, cwd=ROOT, env=env, check=True, text=True, **kwargs)
 
 
-def base_env(database_url, static_root):
+def base_env(database_url, static_root, redis_url):
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(
         {
@@ -59,9 +59,26 @@ def base_env(database_url, static_root):
             "DJANGO_STATIC_ROOT": str(static_root),
             "DJANGO_LOG_LEVEL": "WARNING",
             "SEARCH_RATE": "1000000/s",  # the load comes from one address
+            "AUTOCOMPLETE_RATE": "1000000/s",
         }
     )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
+
+
+def clear_cache(env):
+    # bench_data writes in bulk, without the signals that start a new content version: start afresh.
+    run([PYTHON, "-c", "import django; django.setup(); from django.core.cache import cache; cache.clear()"],
+        {**env, "DJANGO_SETTINGS_MODULE": "healthhub.settings"})  # fmt: skip
+
+
+def warm(paths, passes):
+    """Visit every address `passes` times, so that the load measures pages as visitors get them: cached."""
+    for _ in range(passes):
+        for path in paths:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=60) as response:
+                response.read()
 
 
 def fresh_database(kind):
@@ -150,10 +167,10 @@ def static_sizes(static_root):
     }
 
 
-def bench_database(kind, sizes, duration, connections, workers, workdir):
+def bench_database(kind, sizes, duration, connections, workers, workdir, redis_url):
     database_url = fresh_database(kind)
     static_root = workdir / "static"
-    env = base_env(database_url, static_root)
+    env = base_env(database_url, static_root, redis_url)
     run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], env)
     run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     results, current, rss = [], 0, []
@@ -175,6 +192,7 @@ def bench_database(kind, sizes, duration, connections, workers, workdir):
                 capture_output=True,
             ).stdout
         )  # fmt: skip
+        clear_cache(env)
         server = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "healthhub.wsgi", "-c", "gunicorn.conf.py"],
             cwd=ROOT,
@@ -183,8 +201,10 @@ def bench_database(kind, sizes, duration, connections, workers, workdir):
         )  # fmt: skip
         try:
             wait_until_up(f"http://127.0.0.1:{PORT}/livez/")
-            for paths in pages.values():  # warm caches and connections
-                load(paths, 2, connections, workdir)
+            for paths in pages.values():
+                # Shared Redis: one visit caches a page for every worker; local memory: one per worker, roughly.
+                warm(paths, 1 if redis_url else workers)
+                load(paths, 2, connections, workdir)  # warm connections
             http = {name: load(paths, duration, connections, workdir) for name, paths in pages.items()}
             if size == sizes[-1]:
                 rss = worker_rss_mb(server.pid)
@@ -230,6 +250,12 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="Seconds of load per page (default 10).")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        help="Page cache shared by the workers, as in production (docs/deploy.md); '' for local memory per worker. "
+        "The database number given is emptied.",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench needs wrk (Debian: apt-get install wrk).")
@@ -242,7 +268,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for kind in args.databases:
             report["databases"].append(
-                bench_database(kind, sorted(args.sizes), args.duration, args.connections, args.workers, Path(tmp))
+                bench_database(
+                    kind, sorted(args.sizes), args.duration, args.connections, args.workers, Path(tmp), args.redis_url
+                )
             )
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
