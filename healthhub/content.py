@@ -12,7 +12,8 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import BigIntegerField, Case, CharField, Count, F, Q, TextField, Value, When
+from django.db.models.functions import Cast
 from taggit.models import Tag
 
 from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
@@ -190,24 +191,79 @@ class Related:
     item: object
 
 
+# What a related link shows of an item ("includes/item_link.html"), under one set of
+# names so that the candidates of every type fit in one UNION query.
+_NOTE_FIELDS = {"article": "summary", "term": "short_definition"}
+
+
+def _related_candidates(rank, content_type, obj, tag_ids):
+    """The candidates of one type with their shared-tag counts, as rows of the same columns for every type.
+
+    Built with as few queryset steps as possible: each step copies the query,
+    and six of them are built for every page.
+    """
+    wanted = Q(tags__in=tag_ids)
+    if isinstance(obj, Article) and content_type.article_path:
+        wanted &= ~Q(**{content_type.article_path: obj})
+    if isinstance(obj, content_type.model):
+        wanted &= ~Q(pk=obj.pk)
+    note = _NOTE_FIELDS.get(content_type.key)
+    # Only a treatment list's address goes through its parent (the article's page).
+    has_parent = content_type.model is TreatmentList
+    no_text = Value("", output_field=CharField())
+    return (
+        content_type.model.objects.published()
+        .filter(wanted)
+        .values(
+            type_rank=Value(rank),
+            item_pk=F("pk"),
+            item_slug=no_text if has_parent else F("slug"),
+            label=F(content_type.search_fields.title),
+            note=F(note) if note else Value("", output_field=TextField()),
+            parent_id=F("article_id") if has_parent else Cast(None, BigIntegerField()),
+            parent_slug=F("article__slug") if has_parent else no_text,
+            newest=F("published_at"),
+        )
+        .annotate(shared=Count("tags"))
+        .order_by()
+    )
+
+
+def _related_item(content_type, row):
+    """A model instance carrying what a related link shows, built from one row without more queries."""
+    item = content_type.model(pk=row["item_pk"], published_at=row["newest"])
+    setattr(item, content_type.search_fields.title, row["label"])
+    if content_type.key in _NOTE_FIELDS:
+        setattr(item, _NOTE_FIELDS[content_type.key], row["note"])
+    if content_type.model is TreatmentList:
+        item.article = Article(pk=row["parent_id"], slug=row["parent_slug"])
+    else:
+        item.slug = row["item_slug"]
+    item.shared_tags = row["shared"]
+    return item
+
+
 def related(obj, *, limit=RELATED_LIMIT):
     """Visible items of every type sharing tags with `obj`: most shared tags first, then newest.
 
-    One query per type (`sharing_tags`), whatever the number of items or tags;
+    One query whatever the number of types, items or tags: the candidates of
+    every type joined with UNION ALL, ranked and cut to `limit` in the database.
     `obj.tags.all()` should be prefetched. `obj` itself is left out, and so are
     an article's own FAQs, treatments and triggers: its page shows them already.
+    The items carry only what their link shows (name, address, summary).
     """
-    if not obj.tags.all():
+    tag_ids = [tag.pk for tag in obj.tags.all()]
+    if not tag_ids:
         return []
-    ranked = []
-    for rank, content_type in enumerate(CONTENT_TYPES):
-        candidates = content_type.visible()
-        if isinstance(obj, Article) and content_type.article_path:
-            candidates = candidates.exclude(**{content_type.article_path: obj})
-        for item in candidates.sharing_tags(obj)[:limit]:
-            ranked.append(((-item.shared_tags, -item.published_at.timestamp(), rank, item.pk), item, content_type))
-    ranked.sort(key=lambda entry: entry[0])
-    return [Related(content_type, item) for _key, item, content_type in ranked[:limit]]
+    first, *others = (
+        _related_candidates(rank, content_type, obj, tag_ids) for rank, content_type in enumerate(CONTENT_TYPES)
+    )
+    rows = first.union(*others, all=True).order_by("-shared", "-newest", "type_rank", "item_pk")[:limit]
+    found = []
+    for row in rows:
+        content_type = CONTENT_TYPES[row["type_rank"]]
+        found.append(Related(content_type, _related_item(content_type, row)))
+    return found
 
 
 def used_in(term, *, candidates=USED_IN_CANDIDATES):
