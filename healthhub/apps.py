@@ -14,6 +14,7 @@ class HealthhubConfig(AppConfig):
         post_delete.connect(on_model_change, dispatch_uid="healthhub-cache-delete")
         m2m_changed.connect(on_model_change, dispatch_uid="healthhub-cache-m2m")
 
-        from healthhub import signals
+        from healthhub import signals, term_mentions
 
         signals.connect()
+        term_mentions.connect()

@@ -5,7 +5,6 @@ search index (healthhub/search.py) loop over this list, and every query
 starts from `published()`.
 """
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import reduce
@@ -17,16 +16,13 @@ from django.db.models.functions import Cast
 from taggit.models import Tag
 
 from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
-from glossary.models import Term
+from glossary.models import Term, TermMention
 from healthhub.cache import current_version
-from healthhub.glossary_links import GlossaryLinker, glossary_version
 
 RELATED_LIMIT = 8
 # A tag page lists this many items per type; the search page (filtered by tag and type) has the rest.
 TAG_PAGE_LIMIT = 50
-USED_IN_CANDIDATES = 200
-USED_IN_TIMEOUT = 300
-_WORDS = re.compile(r"\w+")
+USED_IN_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -266,42 +262,18 @@ def related(obj, *, limit=RELATED_LIMIT):
     return found
 
 
-def used_in(term, *, candidates=USED_IN_CANDIDATES):
-    """[(content type, visible items whose text mentions `term`)], the way glossary links find it.
+def used_in(term, *, limit=USED_IN_LIMIT):
+    """[(content type, visible items whose text mentions `term`)], as glossary links find it.
 
-    The database narrows each type to items containing the longest word of one
-    of the term's names (a superset); the glossary matcher then confirms each
-    mention (word boundaries, longest term wins, not in headings, links or
-    code). One query per type with text; cached until the glossary changes or
-    for USED_IN_TIMEOUT seconds, so newly published pages show up soon.
+    The mentions are worked out when text or terms change (healthhub.term_mentions);
+    here it is one query per type with text, at most `limit` items each.
     """
-    key = f"used-in:{term.pk}:{glossary_version()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return _used_in_groups(cached)
-    names = [name for name in [term.term, *term.alias_list] if _WORDS.search(name)]
-    words = {max(_WORDS.findall(name), key=len).lower() for name in names}
-    linker = GlossaryLinker()
-    found = []
+    groups = []
     for content_type in CONTENT_TYPES:
-        if not content_type.html_fields or not words:
+        if not content_type.html_fields:
             continue
-        contains = reduce(
-            or_, (Q(**{f"{field}__icontains": word}) for field in content_type.html_fields for word in words)
-        )
-        items = content_type.visible().filter(contains)
-        if content_type.model is Term:
-            items = items.exclude(pk=term.pk)
-        for item in items[:candidates]:
-            if any(term.pk in linker.mentions(getattr(item, field)) for field in content_type.html_fields):
-                found.append((content_type.key, item))
-    cache.set(key, found, USED_IN_TIMEOUT)
-    return _used_in_groups(found)
-
-
-def _used_in_groups(found):
-    by_key = {content_type.key: content_type for content_type in CONTENT_TYPES}
-    groups = {}
-    for key, item in found:
-        groups.setdefault(key, []).append(item)
-    return [(by_key[key], items) for key, items in groups.items()]
+        mentioning = TermMention.objects.filter(term=term, content_type=content_type.key).values("object_id")
+        items = list(content_type.visible().filter(pk__in=mentioning)[:limit])
+        if items:
+            groups.append((content_type, items))
+    return groups
