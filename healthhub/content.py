@@ -22,7 +22,8 @@ from healthhub.cache import current_version
 RELATED_LIMIT = 8
 # A tag page lists this many items per type; the search page (filtered by tag and type) has the rest.
 TAG_PAGE_LIMIT = 50
-USED_IN_LIMIT = 200
+# Items listed under "Used in" on a term page, all types together.
+USED_IN_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -187,13 +188,46 @@ class Related:
     item: object
 
 
-# What a related link shows of an item ("includes/item_link.html"), under one set of
-# names so that the candidates of every type fit in one UNION query.
+# What a link to an item shows ("includes/item_link.html"), under one set of names
+# so that the items of every type fit in one UNION query.
 _NOTE_FIELDS = {"article": "summary", "term": "short_definition"}
 
 
+def _link_columns(rank, content_type):
+    """Expressions for the columns every type's branch of a UNION query selects."""
+    note = _NOTE_FIELDS.get(content_type.key)
+    # Only a treatment list's address goes through its parent (the article's page).
+    has_parent = content_type.model is TreatmentList
+    no_text = Value("", output_field=CharField())
+    return {
+        "type_rank": Value(rank),
+        "item_pk": F("pk"),
+        "item_slug": no_text if has_parent else F("slug"),
+        "label": F(content_type.search_fields.title),
+        "note": F(note) if note else Value("", output_field=TextField()),
+        "parent_id": F("article_id") if has_parent else Cast(None, BigIntegerField()),
+        "parent_slug": F("article__slug") if has_parent else no_text,
+        "newest": F("published_at"),
+    }
+
+
+def _linked_items(rows):
+    """(content type, model instance carrying what its link shows, row) for each row, without more queries."""
+    for row in rows:
+        content_type = CONTENT_TYPES[row["type_rank"]]
+        item = content_type.model(pk=row["item_pk"], published_at=row["newest"])
+        setattr(item, content_type.search_fields.title, row["label"])
+        if content_type.key in _NOTE_FIELDS:
+            setattr(item, _NOTE_FIELDS[content_type.key], row["note"])
+        if content_type.model is TreatmentList:
+            item.article = Article(pk=row["parent_id"], slug=row["parent_slug"])
+        else:
+            item.slug = row["item_slug"]
+        yield content_type, item, row
+
+
 def _related_candidates(rank, content_type, obj, tag_ids):
-    """The candidates of one type with their shared-tag counts, as rows of the same columns for every type.
+    """The candidates of one type with their shared-tag counts.
 
     Built with as few queryset steps as possible: each step copies the query,
     and six of them are built for every page.
@@ -203,40 +237,13 @@ def _related_candidates(rank, content_type, obj, tag_ids):
         wanted &= ~Q(**{content_type.article_path: obj})
     if isinstance(obj, content_type.model):
         wanted &= ~Q(pk=obj.pk)
-    note = _NOTE_FIELDS.get(content_type.key)
-    # Only a treatment list's address goes through its parent (the article's page).
-    has_parent = content_type.model is TreatmentList
-    no_text = Value("", output_field=CharField())
     return (
         content_type.model.objects.published()
         .filter(wanted)
-        .values(
-            type_rank=Value(rank),
-            item_pk=F("pk"),
-            item_slug=no_text if has_parent else F("slug"),
-            label=F(content_type.search_fields.title),
-            note=F(note) if note else Value("", output_field=TextField()),
-            parent_id=F("article_id") if has_parent else Cast(None, BigIntegerField()),
-            parent_slug=F("article__slug") if has_parent else no_text,
-            newest=F("published_at"),
-        )
+        .values(**_link_columns(rank, content_type))
         .annotate(shared=Count("tags"))
         .order_by()
     )
-
-
-def _related_item(content_type, row):
-    """A model instance carrying what a related link shows, built from one row without more queries."""
-    item = content_type.model(pk=row["item_pk"], published_at=row["newest"])
-    setattr(item, content_type.search_fields.title, row["label"])
-    if content_type.key in _NOTE_FIELDS:
-        setattr(item, _NOTE_FIELDS[content_type.key], row["note"])
-    if content_type.model is TreatmentList:
-        item.article = Article(pk=row["parent_id"], slug=row["parent_slug"])
-    else:
-        item.slug = row["item_slug"]
-    item.shared_tags = row["shared"]
-    return item
 
 
 def related(obj, *, limit=RELATED_LIMIT):
@@ -256,24 +263,28 @@ def related(obj, *, limit=RELATED_LIMIT):
     )
     rows = first.union(*others, all=True).order_by("-shared", "-newest", "type_rank", "item_pk")[:limit]
     found = []
-    for row in rows:
-        content_type = CONTENT_TYPES[row["type_rank"]]
-        found.append(Related(content_type, _related_item(content_type, row)))
+    for content_type, item, row in _linked_items(rows):
+        item.shared_tags = row["shared"]
+        found.append(Related(content_type, item))
     return found
 
 
 def used_in(term, *, limit=USED_IN_LIMIT):
-    """[(content type, visible items whose text mentions `term`)], as glossary links find it.
+    """[(content type, visible items whose text mentions `term`)], as glossary links find it, by name.
 
-    The mentions are worked out when text or terms change (healthhub.term_mentions);
-    here it is one query per type with text, at most `limit` items each.
+    The mentions are worked out when texts or terms change (healthhub.term_mentions);
+    here it is one query for every type with text, at most `limit` items in all.
     """
-    groups = []
-    for content_type in CONTENT_TYPES:
-        if not content_type.html_fields:
-            continue
-        mentioning = TermMention.objects.filter(term=term, content_type=content_type.key).values("object_id")
-        items = list(content_type.visible().filter(pk__in=mentioning)[:limit])
-        if items:
-            groups.append((content_type, items))
-    return groups
+    first, *others = (
+        content_type.model.objects.published()
+        .filter(pk__in=TermMention.objects.filter(term=term, content_type=content_type.key).values("object_id"))
+        .values(**_link_columns(rank, content_type))
+        .order_by()
+        for rank, content_type in enumerate(CONTENT_TYPES)
+        if content_type.html_fields
+    )
+    rows = first.union(*others, all=True).order_by("type_rank", "label", "item_pk")[:limit]
+    groups = {}
+    for content_type, item, _row in _linked_items(rows):
+        groups.setdefault(content_type, []).append(item)
+    return list(groups.items())

@@ -27,6 +27,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 
 from glossary.models import Term, TermMention
+from healthhub.cache import content_changed
 from healthhub.glossary_links import GlossaryLinker, Matcher, glossary_version
 from healthhub.publishing import Status
 
@@ -73,6 +74,9 @@ def index(key, pks):
         with transaction.atomic():
             TermMention.objects.filter(content_type=key, object_id__in=chunk).delete()
             TermMention.objects.bulk_create(found)
+    # The save that led here started a new content version before this ran: a term page
+    # cached in between would keep the old list, so start another one.
+    content_changed()
 
 
 def containing(names):

@@ -114,8 +114,8 @@ def test_term_page_runs_a_fixed_number_of_queries(client, committed, django_asse
             FAQFactory(answer="The fascia.")
             term.related_terms.add(TermFactory(tags=["anatomy"]))
     get_matcher()
-    # Term with tags (2), related terms, related pages of every type, five "Used in" queries (one per type with text).
-    with django_assert_num_queries(2 + 1 + 1 + 5):
+    # Term with tags (2), related terms, related pages of every type, "Used in" of every type.
+    with django_assert_num_queries(2 + 1 + 1 + 1):
         response = client.get(term.get_absolute_url())
     assert len(used_in(response)["article"]) == len(used_in(response)["faq"]) == size
 
