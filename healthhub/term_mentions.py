@@ -9,7 +9,8 @@ shown:
 - a saved content item has its own mentions worked out again;
 - a saved or deleted term changes what every text containing one of its names
   (old or new) mentions, so those items are worked out again; the database
-  narrows them to the items containing the longest word of a name.
+  and a loose regular expression narrow them to the texts that contain a
+  name's words in order.
 
 Terms are matched whether they are visible now or scheduled, so that a term
 going live at its publication time is already in the table; term pages show
@@ -19,11 +20,11 @@ only visible items (`published()`), so visibility needs no upkeep here.
 import datetime
 import re
 from functools import partial, reduce
-from operator import or_
+from operator import and_, or_
 
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from glossary.models import Term, TermMention
@@ -79,17 +80,53 @@ def index(key, pks):
     content_changed()
 
 
+def _name_words(name):
+    """The words of a name, lower-cased, the last one cut before a plural ending could change it."""
+    words = [word.lower() for word in _WORDS.findall(name)]
+    if words and words[-1].endswith("y") and len(words[-1]) > 2:
+        words[-1] = words[-1][:-1]  # artery → arteries
+    return words
+
+
+def _loose_pattern(names):
+    """A regular expression found wherever one of these names could be mentioned, or None.
+
+    Looser than the matcher, never stricter: a name's words in order with any
+    run of non-word characters or entities between them and any ending after
+    them. Names with other than ASCII letters get None (no prefilter), as
+    Unicode case folding is beyond a regular expression.
+    """
+    if not all(name.isascii() for name in names):
+        return None
+    gap = r"(?:\W|&#?\w+;)+"
+    return re.compile("|".join(gap.join(map(re.escape, _name_words(name))) for name in names), re.IGNORECASE)
+
+
 def containing(names):
-    """{content type key: ids of the items whose text may mention one of `names`} (a superset)."""
-    words = {max(_WORDS.findall(name), key=len).lower() for name in names if _WORDS.search(name)}
-    if not words:
+    """{content type key: ids of the items whose text may mention one of `names`} (a superset).
+
+    The database narrows each type to the items containing every word of one
+    of the names; a loose regular expression then drops most of the rest
+    without the cost of the matcher.
+    """
+    names = [name for name in names if _WORDS.search(name)]
+    if not names:
         return {}
+    pattern = _loose_pattern(names)
     found = {}
     for content_type in _content_types():
-        contains = reduce(
-            or_, (Q(**{f"{field}__icontains": word}) for field in content_type.html_fields for word in words)
-        )
-        found[content_type.key] = set(content_type.model.objects.filter(contains).values_list("pk", flat=True))
+        fields = content_type.html_fields
+
+        def has_word(word, fields=fields):
+            return reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields))
+
+        contains = reduce(or_, (reduce(and_, map(has_word, _name_words(name))) for name in names))
+        rows = content_type.model.objects.filter(contains).values_list("pk", *fields)
+        found[content_type.key] = {
+            pk
+            for pk, *texts in rows.iterator()
+            if pattern is None or any(text and pattern.search(text) for text in texts)
+        }
     return found
 
 
@@ -130,8 +167,18 @@ def _deleted(sender, instance, **kwargs):
     transaction.on_commit(partial(index, _key_of(sender), [instance.pk]))
 
 
+# What decides which texts a term is matched in; other edits (its definition) change none.
+_MATCHED_FIELDS = ("term", "aliases", "status", "unpublish_at")
+
+
+def _term_saving(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk:
+        instance._matched_before = Term.objects.filter(pk=instance.pk).values_list(*_MATCHED_FIELDS).first()
+
+
 def _term_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+    matched = tuple(getattr(instance, field) for field in _MATCHED_FIELDS)
+    if not raw and getattr(instance, "_matched_before", None) != matched:
         transaction.on_commit(partial(terms_changed, [instance.pk], term_names(instance)))
 
 
@@ -150,5 +197,6 @@ def connect():
         model = content_type.model
         post_save.connect(_saved, sender=model, dispatch_uid=f"term-mentions-save-{content_type.key}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"term-mentions-delete-{content_type.key}")
+    pre_save.connect(_term_saving, sender=Term, dispatch_uid="term-mentions-term-saving")
     post_save.connect(_term_saved, sender=Term, dispatch_uid="term-mentions-term-save")
     pre_delete.connect(_term_deleting, sender=Term, dispatch_uid="term-mentions-term-delete")

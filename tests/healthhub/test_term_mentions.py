@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from glossary.models import Term, TermMention
-from healthhub import content
+from healthhub import content, term_mentions
 from healthhub.publishing import Status
 from tests.factories import ArticleFactory, TermFactory, TreatmentFactory
 
@@ -121,3 +121,51 @@ def test_the_rebuild_command_finds_texts_loaded_without_signals():
     assert used_in(term) == {}
     call_command("rebuild_term_mentions", verbosity=0)
     assert used_in(term) == {"article": ["Stretching"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("artery", "Both arteries narrow."),
+        ("tension-type headache", "A tension-type\nheadache."),
+        ("tension type headache", "A tension  type headache."),
+        ("Raynaud's phenomenon", "Raynaud’s phenomenon and Raynaud's phenomenon."),
+        ("muscle cramp", "Muscle cramps at night."),
+    ],
+)
+def test_a_new_term_finds_every_spelling_the_links_find(committed, name, body):
+    with committed():
+        ArticleFactory(title="Found", body=body)
+    with committed():
+        term = TermFactory(term=name)
+    assert used_in(term) == {"article": ["Found"]}
+
+
+def test_texts_without_the_names_words_in_order_are_not_read_again(committed, monkeypatch):
+    with committed():
+        ArticleFactory(body="Type of headache: tension.")
+        wanted = ArticleFactory(body="A tension-type headache.")
+    read = []
+    original = term_mentions.index
+    monkeypatch.setattr(term_mentions, "index", lambda key, pks: read.append((key, list(pks))) or original(key, pks))
+    with committed():
+        TermFactory(term="tension-type headache")
+    assert ("article", [wanted.pk]) in read
+    assert all(pks == [wanted.pk] for key, pks in read if key == "article")
+
+
+def test_editing_only_a_terms_definition_reads_no_other_text(committed, monkeypatch):
+    with committed():
+        term = TermFactory(term="fascia")
+        ArticleFactory(body="The fascia.")
+    read = []
+    original = term_mentions.index
+    monkeypatch.setattr(term_mentions, "index", lambda key, pks: read.append(key) or original(key, pks))
+    with committed():
+        term.definition = "Connective tissue around muscles."
+        term.save()
+    assert read == ["term"]  # its own definition only
+    with committed():
+        term.aliases = "myofascia"
+        term.save()
+    assert "article" in read
