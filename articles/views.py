@@ -1,10 +1,13 @@
 from itertools import groupby
 
+from django.core.cache import cache
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from healthhub import content, structured_data
+from healthhub.cache import current_version
 from healthhub.glossary_links import GlossaryLinker
 from healthhub.views import VisibleMixin
 
@@ -20,6 +23,16 @@ def grouped(items, key, labels):
 
 
 # List views build their querysets per request: published() reads the clock.
+
+# The rendered body and sections of an article, and its related pages, change only
+# with the content version (any change to content, tags or glossary terms, or a
+# scheduled publication), which is part of the key; the timeout only frees memory
+# held by old versions.
+CONTENT_CACHE_SECONDS = 24 * 3600
+
+
+def content_cache_key(article):
+    return f"article-content:{article.pk}:{current_version().number}"
 
 
 class ArticleListView(ListView):
@@ -42,6 +55,28 @@ class ArticleDetailView(VisibleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        # Staff may be previewing: their pages neither come from the cache nor go into it.
+        key = None if self.request.user.is_staff else content_cache_key(article)
+        cached = cache.get(key) if key else None
+        if cached is None:
+            faqs, article_content = self.render_content()
+            related = content.related(article)
+            if key:
+                cache.set(key, (article_content, related), CONTENT_CACHE_SECONDS)
+        else:
+            # Only the structured data still needs the FAQs; their rendering is cached.
+            faqs = list(article.faqs.published(parents=False))
+            article_content, related = cached
+        return super().get_context_data(
+            article_content=article_content,
+            related=related,
+            structured_data=self.structured_data(faqs),
+            **kwargs,
+        )
+
+    def render_content(self):
+        """(FAQs, the HTML of the body and every section under it, glossary terms linked)."""
+        article = self.object
         # The article is visible (or previewed by staff), so its parts need only their own state.
         treatments = Treatment.objects.published(parents=False).prefetch_related("references")
         treatment_lists = article.treatment_lists.published(parents=False).prefetch_related(
@@ -58,17 +93,16 @@ class ArticleDetailView(VisibleMixin, DetailView):
             ("treatments", "Treatments and self-help", treatment_groups),
             ("triggers", "Possible triggers", trigger_groups),
         ]
-        return super().get_context_data(
-            faqs=faqs,
-            treatment_groups=treatment_groups,
-            trigger_groups=trigger_groups,
-            toc_extras=[(anchor, label) for anchor, label, items in sections if items],
-            related=content.related(article),
-            glossary_linker=GlossaryLinker(enabled=article.has_glossary_links),
-            references=references,
-            structured_data=self.structured_data(faqs),
-            **kwargs,
-        )
+        context = {
+            "article": article,
+            "faqs": faqs,
+            "treatment_groups": treatment_groups,
+            "trigger_groups": trigger_groups,
+            "toc_extras": [(anchor, label) for anchor, label, items in sections if items],
+            "glossary_linker": GlossaryLinker(enabled=article.has_glossary_links),
+            "references": references,
+        }
+        return faqs, render_to_string("articles/article_detail_content.html", context, self.request)
 
     def structured_data(self, faqs):
         article = self.object

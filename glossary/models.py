@@ -61,3 +61,25 @@ class TermTag(TaggedItemBase):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_term_tag")]
+
+
+class TermMention(models.Model):
+    """One content item whose visitor-facing text mentions one glossary term: "Used in" on term pages.
+
+    Kept by healthhub.term_mentions after every save and delete; visitors see
+    only the visible items among these rows.
+    """
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="mentions")
+    content_type = models.CharField(max_length=20, help_text="A key of healthhub.content.CONTENT_TYPES.")
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["term", "content_type", "object_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "content_type", "object_id"], name="unique_term_mention"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="termmention_item")]
+
+    def __str__(self):
+        return f"{self.term} in {self.content_type} {self.object_id}"

@@ -5,27 +5,25 @@ search index (healthhub/search.py) loop over this list, and every query
 starts from `published()`.
 """
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import BigIntegerField, Case, CharField, Count, F, Q, TextField, Value, When
+from django.db.models.functions import Cast
 from taggit.models import Tag
 
 from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
-from glossary.models import Term
+from glossary.models import Term, TermMention
 from healthhub.cache import current_version
-from healthhub.glossary_links import GlossaryLinker, glossary_version
 
 RELATED_LIMIT = 8
 # A tag page lists this many items per type; the search page (filtered by tag and type) has the rest.
 TAG_PAGE_LIMIT = 50
-USED_IN_CANDIDATES = 200
-USED_IN_TIMEOUT = 300
-_WORDS = re.compile(r"\w+")
+# Items listed under "Used in" on a term page, all types together.
+USED_IN_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -200,62 +198,103 @@ class Related:
     item: object
 
 
+# What a link to an item shows ("includes/item_link.html"), under one set of names
+# so that the items of every type fit in one UNION query.
+_NOTE_FIELDS = {"article": "summary", "term": "short_definition"}
+
+
+def _link_columns(rank, content_type):
+    """Expressions for the columns every type's branch of a UNION query selects."""
+    note = _NOTE_FIELDS.get(content_type.key)
+    # Only a treatment list's address goes through its parent (the article's page).
+    has_parent = content_type.model is TreatmentList
+    no_text = Value("", output_field=CharField())
+    return {
+        "type_rank": Value(rank),
+        "item_pk": F("pk"),
+        "item_slug": no_text if has_parent else F("slug"),
+        "label": F(content_type.search_fields.title),
+        "note": F(note) if note else Value("", output_field=TextField()),
+        "parent_id": F("article_id") if has_parent else Cast(None, BigIntegerField()),
+        "parent_slug": F("article__slug") if has_parent else no_text,
+        "newest": F("published_at"),
+    }
+
+
+def _linked_items(rows):
+    """(content type, model instance carrying what its link shows, row) for each row, without more queries."""
+    for row in rows:
+        content_type = CONTENT_TYPES[row["type_rank"]]
+        item = content_type.model(pk=row["item_pk"], published_at=row["newest"])
+        setattr(item, content_type.search_fields.title, row["label"])
+        if content_type.key in _NOTE_FIELDS:
+            setattr(item, _NOTE_FIELDS[content_type.key], row["note"])
+        if content_type.model is TreatmentList:
+            item.article = Article(pk=row["parent_id"], slug=row["parent_slug"])
+        else:
+            item.slug = row["item_slug"]
+        yield content_type, item, row
+
+
+def _related_candidates(rank, content_type, obj, tag_ids):
+    """The candidates of one type with their shared-tag counts.
+
+    Built with as few queryset steps as possible: each step copies the query,
+    and six of them are built for every page.
+    """
+    wanted = Q(tags__in=tag_ids)
+    if isinstance(obj, Article) and content_type.article_path:
+        wanted &= ~Q(**{content_type.article_path: obj})
+    if isinstance(obj, content_type.model):
+        wanted &= ~Q(pk=obj.pk)
+    return (
+        content_type.model.objects.published()
+        .filter(wanted)
+        .values(**_link_columns(rank, content_type))
+        .annotate(shared=Count("tags"))
+        .order_by()
+    )
+
+
 def related(obj, *, limit=RELATED_LIMIT):
     """Visible items of every type sharing tags with `obj`: most shared tags first, then newest.
 
-    One query per type (`sharing_tags`), whatever the number of items or tags;
+    One query whatever the number of types, items or tags: the candidates of
+    every type joined with UNION ALL, ranked and cut to `limit` in the database.
     `obj.tags.all()` should be prefetched. `obj` itself is left out, and so are
     an article's own FAQs, treatments and triggers: its page shows them already.
+    The items carry only what their link shows (name, address, summary).
     """
-    if not obj.tags.all():
+    tag_ids = [tag.pk for tag in obj.tags.all()]
+    if not tag_ids:
         return []
-    ranked = []
-    for rank, content_type in enumerate(CONTENT_TYPES):
-        candidates = content_type.visible()
-        if isinstance(obj, Article) and content_type.article_path:
-            candidates = candidates.exclude(**{content_type.article_path: obj})
-        for item in candidates.sharing_tags(obj)[:limit]:
-            ranked.append(((-item.shared_tags, -item.published_at.timestamp(), rank, item.pk), item, content_type))
-    ranked.sort(key=lambda entry: entry[0])
-    return [Related(content_type, item) for _key, item, content_type in ranked[:limit]]
-
-
-def used_in(term, *, candidates=USED_IN_CANDIDATES):
-    """[(content type, visible items whose text mentions `term`)], the way glossary links find it.
-
-    The database narrows each type to items containing the longest word of one
-    of the term's names (a superset); the glossary matcher then confirms each
-    mention (word boundaries, longest term wins, not in headings, links or
-    code). One query per type with text; cached until the glossary changes or
-    for USED_IN_TIMEOUT seconds, so newly published pages show up soon.
-    """
-    key = f"used-in:{term.pk}:{glossary_version()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return _used_in_groups(cached)
-    names = [name for name in [term.term, *term.alias_list] if _WORDS.search(name)]
-    words = {max(_WORDS.findall(name), key=len).lower() for name in names}
-    linker = GlossaryLinker()
+    first, *others = (
+        _related_candidates(rank, content_type, obj, tag_ids) for rank, content_type in enumerate(CONTENT_TYPES)
+    )
+    rows = first.union(*others, all=True).order_by("-shared", "-newest", "type_rank", "item_pk")[:limit]
     found = []
-    for content_type in CONTENT_TYPES:
-        if not content_type.html_fields or not words:
-            continue
-        contains = reduce(
-            or_, (Q(**{f"{field}__icontains": word}) for field in content_type.html_fields for word in words)
-        )
-        items = content_type.visible().filter(contains)
-        if content_type.model is Term:
-            items = items.exclude(pk=term.pk)
-        for item in items[:candidates]:
-            if any(term.pk in linker.mentions(getattr(item, field)) for field in content_type.html_fields):
-                found.append((content_type.key, item))
-    cache.set(key, found, USED_IN_TIMEOUT)
-    return _used_in_groups(found)
+    for content_type, item, row in _linked_items(rows):
+        item.shared_tags = row["shared"]
+        found.append(Related(content_type, item))
+    return found
 
 
-def _used_in_groups(found):
-    by_key = {content_type.key: content_type for content_type in CONTENT_TYPES}
+def used_in(term, *, limit=USED_IN_LIMIT):
+    """[(content type, visible items whose text mentions `term`)], as glossary links find it, by name.
+
+    The mentions are worked out when texts or terms change (healthhub.term_mentions);
+    here it is one query for every type with text, at most `limit` items in all.
+    """
+    first, *others = (
+        content_type.model.objects.published()
+        .filter(pk__in=TermMention.objects.filter(term=term, content_type=content_type.key).values("object_id"))
+        .values(**_link_columns(rank, content_type))
+        .order_by()
+        for rank, content_type in enumerate(CONTENT_TYPES)
+        if content_type.html_fields
+    )
+    rows = first.union(*others, all=True).order_by("type_rank", "label", "item_pk")[:limit]
     groups = {}
-    for key, item in found:
-        groups.setdefault(key, []).append(item)
-    return [(by_key[key], items) for key, items in groups.items()]
+    for content_type, item, _row in _linked_items(rows):
+        groups.setdefault(content_type, []).append(item)
+    return list(groups.items())

@@ -1,10 +1,13 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import FAQ, Article, Treatment, Trigger
+from articles.views import content_cache_key
+from healthhub.cache import current_version
 from healthhub.glossary_links import get_matcher
 from healthhub.publishing import Status
 from tests.factories import (
@@ -176,15 +179,21 @@ def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
     tags = [f"tag {i}" for i in range(size)]
     article = article_with_parts(size, tags)
     get_matcher()  # built once per glossary change, not per page
+    current_version()  # worked out once per content change, not per page
     # The article with its tags, FAQs (+ their references), treatment lists, treatments (+ references),
-    # triggers, the article's references and the standard disclaimer (10), then one query per
-    # content type for related pages (6).
-    with django_assert_num_queries(10 + 6):
+    # triggers, the article's references and the standard disclaimer (10), then one query for the
+    # related pages of every type.
+    with django_assert_num_queries(10 + 1):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert 'class="term-link"' in response.content.decode()
     # Other articles and terms; its own FAQs, treatments and triggers are on the page already.
     assert len(response.context["related"]) == min(2 * size, 8)
+    # With its body, sections and related pages cached: the article with its tags, the FAQs
+    # (for structured data) and the disclaimer.
+    with django_assert_num_queries(4):
+        again = client.get(article.get_absolute_url())
+    assert again.content == response.content
 
 
 @pytest.mark.parametrize("factory", [FAQFactory, TreatmentFactory, TriggerFactory], ids=lambda f: f.__name__)
@@ -196,3 +205,60 @@ def test_detail_pages_show_related_pages_of_every_type(client, factory):
     assert {entry.item.__class__.__name__ for entry in response.context["related"]} >= {"Article", "Term"}
     html = response.content.decode()
     assert "Related pages" in html and "Sleep article" in html and "Melatonin" in html
+
+
+class TestCachedArticleContent:
+    """The body and sections of an article page are kept per content version."""
+
+    def test_a_changed_faq_answer_shows_once_saved(self, client, committed):
+        with committed():
+            article = ArticleFactory()
+            faq = FAQFactory(article=article, answer="Rest for a day.")
+        assert "Rest for a day." in client.get(article.get_absolute_url()).content.decode()
+        with committed():
+            faq.answer = "Walk a little every day."
+            faq.save()
+        html = client.get(article.get_absolute_url()).content.decode()
+        assert "Walk a little every day." in html and "Rest for a day." not in html
+
+    def test_a_new_glossary_term_is_linked_once_saved(self, client, committed):
+        with committed():
+            article = ArticleFactory(body="Stretch the fascia gently.")
+        assert 'class="term-link"' not in client.get(article.get_absolute_url()).content.decode()
+        with committed():
+            TermFactory(term="fascia")
+        assert 'class="term-link"' in client.get(article.get_absolute_url()).content.decode()
+
+    def test_a_retagged_treatment_list_leaves_no_stale_section(self, client, committed):
+        with committed():
+            article = ArticleFactory()
+            treatment = TreatmentFactory(treatment_list=TreatmentListFactory(article=article), name="Ice pack")
+        assert "Ice pack" in client.get(article.get_absolute_url()).content.decode()
+        with committed():
+            treatment.status = Status.DRAFT
+            treatment.save()
+        assert "Ice pack" not in client.get(article.get_absolute_url()).content.decode()
+
+    def test_staff_pages_neither_read_nor_fill_the_cache(self, staff_client):
+        draft = ArticleFactory(status=Status.DRAFT, body="Draft words.")
+        assert "Draft words." in staff_client.get(draft.get_absolute_url()).content.decode()
+        assert cache.get(content_cache_key(draft)) is None
+        visible = ArticleFactory(body="Visible words.")
+        cache.set(content_cache_key(visible), ("Served from the cache.", []))
+        html = staff_client.get(visible.get_absolute_url()).content.decode()
+        assert "Visible words." in html and "Served from the cache." not in html
+        assert cache.get(content_cache_key(visible)) == ("Served from the cache.", [])
+
+    def test_visitors_get_the_cached_content(self, client):
+        article = ArticleFactory(body="Fresh words.")
+        cache.set(content_cache_key(article), ("Served from the cache.", []))
+        assert "Served from the cache." in client.get(article.get_absolute_url()).content.decode()
+
+    def test_a_newly_tagged_page_joins_the_related_pages_once_saved(self, client, committed):
+        with committed():
+            article = ArticleFactory(tags=["sleep"])
+            trigger = TriggerFactory(name="Late coffee")
+        assert "Late coffee" not in client.get(article.get_absolute_url()).content.decode()
+        with committed():
+            trigger.tags.add("sleep")
+        assert "Late coffee" in client.get(article.get_absolute_url()).content.decode()

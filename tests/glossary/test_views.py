@@ -63,18 +63,20 @@ def used_in(response):
     return {content_type.key: [str(item) for item in items] for content_type, items in response.context["used_in"]}
 
 
-def test_term_page_lists_the_visible_pages_that_mention_it(client):
-    term = TermFactory(term="Fascia", aliases="connective tissue")
-    ArticleFactory(title="Mentions it", body="The fascia\nwraps muscles.")
-    ArticleFactory(title="Mentions an alias", body="Connective tissues stretch.")
-    ArticleFactory(title="Only a heading", body="## Fascia\n\nNothing else.")
-    ArticleFactory(title="Only in a link", body="[fascia](https://example.org/)")
-    ArticleFactory(title="Longer word", body="Fasciae and fascial lines.")
-    ArticleFactory(title="Draft mention", body="The fascia.", status=Status.DRAFT)
-    FAQFactory(question="A question?", answer="About fascia.")
-    TreatmentFactory(name="A treatment", description="Plain.", contraindications="Torn fascia.")
-    TriggerFactory(name="A trigger", description="Tight fascia.")
-    TermFactory(term="Myofascial release", definition="Works on the fascia.")
+def test_term_page_lists_the_visible_pages_that_mention_it(client, committed):
+    with committed():
+        term = TermFactory(term="Fascia", aliases="connective tissue", definition="The fascia itself.")
+        ArticleFactory(title="Mentions it", body="The fascia\nwraps muscles.")
+        ArticleFactory(title="Mentions an alias", body="Connective tissues stretch.")
+        ArticleFactory(title="Only a heading", body="## Fascia\n\nNothing else.")
+        ArticleFactory(title="Only in a link", body="[fascia](https://example.org/)")
+        ArticleFactory(title="Longer word", body="Fasciae and fascial lines.")
+        ArticleFactory(title="Draft mention", body="The fascia.", status=Status.DRAFT)
+        FAQFactory(question="A question?", answer="About fascia.")
+        FAQFactory(question="Under a draft article?", answer="About fascia.", article__status=Status.DRAFT)
+        TreatmentFactory(name="A treatment", description="Plain.", contraindications="Torn fascia.")
+        TriggerFactory(name="A trigger", description="Tight fascia.")
+        TermFactory(term="Myofascial release", definition="Works on the fascia.")
     response = client.get(term.get_absolute_url())
     assert used_in(response) == {
         "article": ["Mentions an alias", "Mentions it"],
@@ -86,10 +88,11 @@ def test_term_page_lists_the_visible_pages_that_mention_it(client):
     assert "Used in" in response.content.decode()
 
 
-def test_a_longer_term_takes_the_mention(client):
-    nerve = TermFactory(term="nerve")
-    TermFactory(term="greater occipital nerve block")
-    ArticleFactory(body="A greater occipital nerve block.")
+def test_a_longer_term_takes_the_mention(client, committed):
+    with committed():
+        nerve = TermFactory(term="nerve")
+        TermFactory(term="greater occipital nerve block")
+        ArticleFactory(body="A greater occipital nerve block.")
     assert used_in(client.get(nerve.get_absolute_url())) == {}
 
 
@@ -103,16 +106,18 @@ def test_term_page_shows_related_pages_of_every_type(client):
 
 
 @pytest.mark.parametrize("size", [1, 6])
-def test_term_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
-    term = TermFactory(term="fascia", tags=["anatomy"])
-    for _ in range(size):
-        ArticleFactory(body="The fascia.", tags=["anatomy"])
-        term.related_terms.add(TermFactory(tags=["anatomy"]))
+def test_term_page_runs_a_fixed_number_of_queries(client, committed, django_assert_num_queries, size):
+    with committed():
+        term = TermFactory(term="fascia", tags=["anatomy"])
+        for _ in range(size):
+            ArticleFactory(body="The fascia.", tags=["anatomy"])
+            FAQFactory(answer="The fascia.")
+            term.related_terms.add(TermFactory(tags=["anatomy"]))
     get_matcher()
-    # Term with tags (2), related terms, six related-by-tag queries, five "Used in" queries (one per type with text).
-    with django_assert_num_queries(2 + 1 + 6 + 5):
+    # Term with tags (2), related terms, related pages of every type, "Used in" of every type.
+    with django_assert_num_queries(2 + 1 + 1 + 1):
         response = client.get(term.get_absolute_url())
-    assert len(used_in(response)["article"]) == size
+    assert len(used_in(response)["article"]) == len(used_in(response)["faq"]) == size
 
 
 def test_a_large_glossary_shows_one_letter_at_a_time(client, monkeypatch):
