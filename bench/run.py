@@ -81,12 +81,15 @@ def warm(paths, passes):
                 response.read()
 
 
-def fresh_database(kind):
+def fresh_database(kind, reuse=False):
     if kind == "sqlite":
         path = Path(tempfile.gettempdir()) / "healthhub-bench.sqlite3"
-        path.unlink(missing_ok=True)
+        if not reuse:
+            path.unlink(missing_ok=True)
         return f"sqlite:///{path}"
     url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/healthhub_bench")
+    if reuse:
+        return url
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     subprocess.run(["psql", admin, "-qc", f'DROP DATABASE IF EXISTS "{name}"'], check=True)
@@ -167,21 +170,27 @@ def static_sizes(static_root):
     }
 
 
-def bench_database(kind, sizes, duration, connections, workers, workdir, redis_url):
-    database_url = fresh_database(kind)
+def bench_database(kind, sizes, duration, connections, workers, workdir, redis_url, reuse=False):
+    database_url = fresh_database(kind, reuse)
     static_root = workdir / "static"
     env = base_env(database_url, static_root, redis_url)
     run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], env)
     run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     results, current, rss = [], 0, []
+    if reuse:
+        count = "import django; django.setup(); from articles.models import Article; print(Article.objects.count())"
+        sizes = [int(run([PYTHON, "-c", count], {**env, "DJANGO_SETTINGS_MODULE": "healthhub.settings"},
+                         capture_output=True).stdout)]  # fmt: skip
     for size in sizes:
-        started = time.time()
-        run([PYTHON, "manage.py", "bench_data", "--articles", str(size - current), "-v0"], env)
-        generated_s = round(time.time() - started, 1)
-        started = time.time()
-        # Bulk inserts send no signals: index everything so that search has real work to do.
-        run([PYTHON, "manage.py", "rebuild_search_index", "--no-progress"], env, capture_output=True)
-        indexed_s = round(time.time() - started, 1)
+        generated_s = indexed_s = None
+        if not reuse:
+            started = time.time()
+            run([PYTHON, "manage.py", "bench_data", "--articles", str(size - current), "-v0"], env)
+            generated_s = round(time.time() - started, 1)
+            started = time.time()
+            # Bulk inserts send no signals: index everything so that search has real work to do.
+            run([PYTHON, "manage.py", "rebuild_search_index", "--no-progress"], env, capture_output=True)
+            indexed_s = round(time.time() - started, 1)
         current = size
         in_process = json.loads(run([PYTHON, "manage.py", "bench_pages"], env, capture_output=True).stdout)
         pages = json.loads(
@@ -255,6 +264,11 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
     parser.add_argument(
+        "--reuse-database",
+        action="store_true",
+        help="Measure the database the last run left (at the size it holds) instead of generating a new one.",
+    )
+    parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
         help="Page cache shared by the workers, as in production (docs/deploy.md); '' for local memory per worker. "
@@ -273,8 +287,15 @@ def main():
         for kind in args.databases:
             report["databases"].append(
                 bench_database(
-                    kind, sorted(args.sizes), args.duration, args.connections, args.workers, Path(tmp), args.redis_url
-                )
+                    kind,
+                    sorted(args.sizes),
+                    args.duration,
+                    args.connections,
+                    args.workers,
+                    Path(tmp),
+                    args.redis_url,
+                    args.reuse_database,
+                )  # fmt: skip
             )
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
