@@ -418,6 +418,13 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
                     + ", ".join(missing),
                     messages.WARNING,
                 )
+            elsewhere = revision and revisions.linked_from_changes(revision.instance, revision)
+            if elsewhere:
+                self.message_user(
+                    request,
+                    "Saving also changes links not shown in this form: " + "; ".join(map(str, elsewhere)),
+                    messages.INFO,
+                )
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def compare_view(self, request, object_id):

@@ -294,6 +294,24 @@ def _relink(item, linked_from):
         )
 
 
+def linked_from_changes(item, record):
+    """What restoring `record` would change in the links kept on other items, which a restore form does not show."""
+    now = _current_linked_from(item)
+    changes = []
+    for relation, (existing, _missing) in recorded_linked_from(record).items():
+        before = set(now[relation.get_accessor_name()])
+        if before != existing:
+            names = names_of(relation.related_model, before | existing)
+            changes.append(
+                RelationChange(
+                    str(relation.related_model._meta.verbose_name_plural),
+                    sorted((names[pk] for pk in before), key=str.casefold),
+                    sorted((names[pk] for pk in existing), key=str.casefold),
+                )
+            )
+    return changes
+
+
 def restore_linked_from(item, record):
     """Link `item` again from the items that linked to it when `record` was made, as far as they still exist."""
     _relink(item, recorded_linked_from(record))

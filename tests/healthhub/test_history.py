@@ -425,6 +425,8 @@ def test_restoring_an_article_revision_relinks_its_triggers_and_gives_them_revis
 
     article.refresh_from_db()
     url = reverse("admin:articles_article_simple_history", args=[article.pk, old.history_id])
+    html = staff_client.get(url).content.decode()
+    assert f"Saving also changes links not shown in this form: triggers: added {dropped}; removed {added}" in html
     assert staff_client.post(url, change_form(article)).status_code == 302
     assert set(article.triggers.all()) == {kept, dropped}
     assert linked(latest(article), "triggers") == {kept.pk, dropped.pk}
