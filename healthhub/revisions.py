@@ -333,7 +333,7 @@ def _note_before_delete(sender, instance, **kwargs):
         setattr(instance, _BEFORE_DELETE, current(instance))
 
 
-def _tags_into_revision(sender, instance, history_instance, **kwargs):
+def _relations_into_revision(sender, instance, history_instance, **kwargs):
     if not isinstance(history_instance, RevisionRelations):
         return
     noted = getattr(instance, _BEFORE_DELETE, None)
@@ -360,5 +360,5 @@ def _links_into_deletion(sender, instance, history_instance, **kwargs):
 
 def connect():
     pre_delete.connect(_note_before_delete, dispatch_uid="revisions-before-delete")
-    pre_create_historical_record.connect(_tags_into_revision, dispatch_uid="revisions-tags")
+    pre_create_historical_record.connect(_relations_into_revision, dispatch_uid="revisions-relations")
     post_create_historical_record.connect(_links_into_deletion, dispatch_uid="revisions-deletion-links")
