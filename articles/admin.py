@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from healthhub import revisions
 from healthhub.admin import PublishableAdmin, PublishableForm, PublishedByDefaultInline
 from healthhub.admin_import import ContentTransferMixin
 from healthhub.images import clean_image_upload
@@ -151,10 +152,9 @@ class ArticleAdmin(ContentTransferMixin, PublishableAdmin):
             if row.has_changed() or row in formset.deleted_forms:
                 chosen = row.cleaned_data.get("trigger")
                 ids |= {row.initial.get("trigger"), chosen and chosen.pk}
-        for trigger in Trigger.objects.filter(pk__in=ids - {None}):
-            trigger._history_user = request.user
-            trigger._change_reason = f"Articles changed in the form of “{article}”"
-            trigger.save(update_fields=["updated_at"])
+        revisions.revise(
+            Trigger, ids - {None}, reason=f"Articles changed in the form of “{article}”", user=request.user
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

@@ -119,6 +119,8 @@ class Article(Publishable):
     objects = ArticleQuerySet.as_manager()
 
     markdown_fields = ("body",)
+    # The trigger links are stored on the triggers (Trigger.articles); revisions record them too.
+    _history_reverse_links = ["triggers"]
 
     class Meta(Publishable.Meta):
         ordering = ["-published_at", "pk"]

@@ -94,9 +94,13 @@ class PublishableForm(forms.ModelForm):
             self.fields["version"].initial = self.saved["updated_at"].isoformat() if self.saved else ""
         else:
             del self.fields["version"]
-        revision = getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
-        if revision is not None:
-            self._start_from(revision)
+        if self.restoring is not None:
+            self._start_from(self.restoring)
+
+    @cached_property
+    def restoring(self):
+        """The revision this form restores, if it is a restore form."""
+        return getattr(self.instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
 
     def _start_from(self, revision):
         # The restore form of a revision shows the tags and links it recorded, not today's.
@@ -118,6 +122,9 @@ class PublishableForm(forms.ModelForm):
         # Tags and links are saved after the row: they complete the revision that save made.
         with revisions.one_revision(self.instance):
             super()._save_m2m()
+            if self.restoring is not None:
+                # Links kept on other items (an article's triggers) are not in the form: restored as recorded.
+                revisions.restore_linked_from(self.instance, self.restoring)
 
     def clean(self):
         cleaned = super().clean()
@@ -370,6 +377,11 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         context["is_preview"] = True
         return TemplateResponse(request, view.get_template_names(), context)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Inline rows may edit links kept on other items (an article's triggers), after the form's relations.
+        revisions.note_linked_from(form.instance)
+
     @cached_property
     def history_excluded_fields(self):
         # Many-to-many changes are listed by name, from links loaded once for all revisions shown.
@@ -398,17 +410,20 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             revision = (
                 self.model.history.filter(id=ids[0], history_id=ids[1]).first() if all(map(str.isdigit, ids)) else None
             )
-            missing = revision and [
-                f"{field.verbose_name} “{name}”"
-                for field, (_existing, gone) in revisions.recorded_links(revision).items()
-                for name in gone.values()
-            ]
+            missing = revision and revisions.gone_links(revision)
             if missing:
                 self.message_user(
                     request,
                     "This revision links to items that no longer exist; saving it restores the other links: "
                     + ", ".join(missing),
                     messages.WARNING,
+                )
+            elsewhere = revision and revisions.linked_from_changes(revision.instance, revision)
+            if elsewhere:
+                self.message_user(
+                    request,
+                    "Saving also changes links not shown in this form: " + "; ".join(map(str, elsewhere)),
+                    messages.INFO,
                 )
         return super().history_form_view(request, object_id, version_id, extra_context)
 

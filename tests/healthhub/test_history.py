@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import FAQ, Article, Reference, Reviewer
+from articles.models import FAQ, Article, Reference, Reviewer, Trigger
 from glossary.models import Term
 from healthhub import revisions
 from healthhub.glossary_links import GlossaryLinker
@@ -345,7 +345,180 @@ def test_restoring_a_deleted_faq_skips_references_that_are_gone_and_says_which(s
     restored = FAQ.objects.get(pk=pk)
     assert list(restored.references.all()) == [kept] and list(restored.tags.names()) == ["posture"]
     html = response.content.decode()
-    assert "no longer exist" in html and "Withdrawn guideline" in html
+    assert "no longer exist" in html and "references “Withdrawn guideline (deleted)”" in html
+
+
+# Trigger links of an article: stored on the triggers, recorded in the article's revisions
+
+
+def trigger_rows(article, triggers):
+    """The article form's trigger rows: the links it has now, changed to link exactly `triggers`."""
+    rows = list(Trigger.articles.through.objects.filter(article=article).order_by("pk"))
+    wanted = [trigger.pk for trigger in triggers]
+    data = {}
+    for number, row in enumerate(rows):
+        data |= {f"Trigger_articles-{number}-id": row.pk, f"Trigger_articles-{number}-trigger": row.trigger_id}
+        data |= {f"Trigger_articles-{number}-article": article.pk}
+        if row.trigger_id not in wanted:
+            data[f"Trigger_articles-{number}-DELETE"] = "on"
+    new = [pk for pk in wanted if pk not in {row.trigger_id for row in rows}]
+    for number, pk in enumerate(new, start=len(rows)):
+        data[f"Trigger_articles-{number}-trigger"] = pk
+    data |= {
+        "Trigger_articles-TOTAL_FORMS": str(len(rows) + len(new)),
+        "Trigger_articles-INITIAL_FORMS": str(len(rows)),
+    }
+    return data
+
+
+def save_article(client, article, triggers, **overrides):
+    article.refresh_from_db()
+    data = change_form(article, **overrides) | trigger_rows(article, triggers)
+    assert client.post(admin_url(Article, "change", article.pk), data).status_code == 302
+
+
+def test_an_article_revision_records_the_triggers_saved_in_its_form(staff_client):
+    article = ArticleFactory()
+    kept, dropped, added = TriggerFactory.create_batch(3)
+    save_article(staff_client, article, [kept, dropped])
+    assert linked(latest(article), "triggers") == {kept.pk, dropped.pk}
+    save_article(staff_client, article, [kept, added])
+    # One revision per save, completed with the rows saved after it.
+    assert article.history.count() == 3
+    assert latest(article).linked_from == {"triggers": sorted([kept.pk, added.pk])}
+
+
+def test_any_save_of_an_article_records_its_triggers(staff_client):
+    article, trigger = ArticleFactory(), TriggerFactory()
+    trigger.articles.add(article)
+    article.save()
+    assert linked(latest(article), "triggers") == {trigger.pk}
+
+
+def test_comparing_article_revisions_lists_trigger_changes(staff_client):
+    article = ArticleFactory()
+    kept = TriggerFactory(name="Red wine")
+    dropped = TriggerFactory(name="Bright light")
+    added = TriggerFactory(name="Missed meals")
+    save_article(staff_client, article, [kept, dropped])
+    older = latest(article)
+    save_article(staff_client, article, [kept, added])
+    newer = latest(article)
+    dropped.delete()
+    response = staff_client.get(
+        admin_url(Article, "compare", article.pk), {"older": older.history_id, "newer": newer.history_id}
+    )
+    summary = [str(change) for change in response.context["relation_changes"]]
+    assert summary == ["triggers: added Missed meals; removed Bright light (deleted)"]
+    assert "Missed meals" in response.content.decode()
+    html = staff_client.get(admin_url(Article, "history", article.pk)).content.decode()
+    assert "Bright light (deleted)" in html
+
+
+def test_restoring_an_article_revision_relinks_its_triggers_and_gives_them_revisions(staff_client):
+    article = ArticleFactory(title="Migraine")
+    kept, dropped, added = TriggerFactory.create_batch(3)
+    save_article(staff_client, article, [kept, dropped])
+    old = latest(article)
+    save_article(staff_client, article, [kept, added])
+    dropped_revisions = dropped.history.count()
+
+    article.refresh_from_db()
+    url = reverse("admin:articles_article_simple_history", args=[article.pk, old.history_id])
+    html = staff_client.get(url).content.decode()
+    assert f"Saving also changes links not shown in this form: triggers: added {dropped}; removed {added}" in html
+    assert staff_client.post(url, change_form(article)).status_code == 302
+    assert set(article.triggers.all()) == {kept, dropped}
+    assert linked(latest(article), "triggers") == {kept.pk, dropped.pk}
+    assert article.history.count() == 4
+    for trigger in (dropped, added):
+        record = latest(trigger)
+        assert record.history_change_reason == "Articles changed by restoring “Migraine”"
+        assert record.history_user.username == "editor"
+    assert linked(latest(dropped), "articles") == {article.pk} and linked(latest(added), "articles") == set()
+    assert dropped.history.count() == dropped_revisions + 1
+    assert latest(kept).history_change_reason != "Articles changed by restoring “Migraine”"
+
+
+def test_the_restore_form_names_triggers_that_are_gone_and_restores_the_others(staff_client):
+    article = ArticleFactory()
+    kept, gone = TriggerFactory(), TriggerFactory(name="Withdrawn trigger")
+    save_article(staff_client, article, [kept, gone])
+    old = latest(article)
+    save_article(staff_client, article, [])
+    gone.delete()
+    url = reverse("admin:articles_article_simple_history", args=[article.pk, old.history_id])
+    assert "trigger “Withdrawn trigger (deleted)”" in staff_client.get(url).content.decode()
+    article.refresh_from_db()
+    assert staff_client.post(url, change_form(article)).status_code == 302
+    assert list(article.triggers.all()) == [kept]
+
+
+def test_a_restored_deleted_article_is_listed_on_its_triggers_again(staff_client):
+    article = ArticleFactory(title="Cluster headache")
+    first, second = TriggerFactory.create_batch(2)
+    save_article(staff_client, article, [first, second])
+    pk = article.pk
+    staff_client.post(admin_url(Article, "delete", pk), {"post": "yes"})
+    assert not first.articles.exists()
+    # The links were the triggers': each one keeps a revision without the article.
+    assert latest(first).history_change_reason == "Articles changed by deleting “Cluster headache”"
+    assert linked(latest(first), "articles") == set()
+
+    record = Article.history.get(id=pk, history_type="-")
+    assert record.linked_from == {"triggers": sorted([first.pk, second.pk])}
+    staff_client.post(admin_url(Article, "restore", record.history_id))
+    restored = Article.objects.get(pk=pk)
+    assert set(restored.triggers.all()) == {first, second}
+    assert linked(latest(restored), "triggers") == {first.pk, second.pk}
+    assert linked(latest(second), "articles") == {pk}
+    assert latest(second).history_change_reason == "Articles changed by restoring “Cluster headache”"
+
+
+def test_restoring_a_deleted_article_skips_triggers_that_are_gone_and_says_which(staff_client):
+    article = ArticleFactory()
+    kept, gone = TriggerFactory(), TriggerFactory(name="Withdrawn trigger")
+    save_article(staff_client, article, [kept, gone])
+    pk = article.pk
+    staff_client.post(admin_url(Article, "delete", pk), {"post": "yes"})
+    gone.delete()
+    record = Article.history.get(id=pk, history_type="-")
+    response = staff_client.post(admin_url(Article, "restore", record.history_id), follow=True)
+    assert list(Article.objects.get(pk=pk).triggers.all()) == [kept]
+    html = response.content.decode()
+    assert "no longer exist" in html and "trigger “Withdrawn trigger (deleted)”" in html
+
+
+def test_a_revision_made_before_triggers_were_recorded_leaves_them_alone(staff_client):
+    article, trigger = ArticleFactory(), TriggerFactory()
+    old = latest(article)
+    type(old).objects.filter(pk=old.pk).update(linked_from={})
+    save_article(staff_client, article, [trigger])
+    response = staff_client.get(
+        admin_url(Article, "compare", article.pk), {"older": old.history_id, "newer": latest(article).history_id}
+    )
+    assert response.context["relation_changes"] == []
+    article.refresh_from_db()
+    url = reverse("admin:articles_article_simple_history", args=[article.pk, old.history_id])
+    assert staff_client.post(url, change_form(article)).status_code == 302
+    assert list(article.triggers.all()) == [trigger]
+
+
+def test_the_article_history_shows_trigger_changes_with_a_fixed_number_of_queries(staff_client):
+    def history_queries(article, saves):
+        triggers = TriggerFactory.create_batch(3)
+        for number in range(saves):
+            save_article(staff_client, article, [triggers[number % 3]], tags=f"tag {number}")
+        triggers[0].delete()  # named from its revisions
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(admin_url(Article, "history", article.pk))
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    few, html = history_queries(ArticleFactory(), 3)
+    many, _ = history_queries(ArticleFactory(), 12)
+    assert "(deleted)" in html and "Triggers" in html
+    assert few == many
 
 
 def test_reviewers_and_references_keep_revisions_with_an_admin_history(staff_client):
