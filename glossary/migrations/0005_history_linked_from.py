@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('glossary', '0003_history_relations'),
+        ('glossary', '0004_term_mention'),
     ]
 
     operations = [
