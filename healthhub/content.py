@@ -11,7 +11,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db.models import BigIntegerField, Case, CharField, Count, F, Q, TextField, Value, When
+from django.db.models import BigIntegerField, Case, CharField, Count, Exists, F, OuterRef, Q, TextField, Value, When
 from django.db.models.functions import Cast
 from taggit.models import Tag
 
@@ -174,7 +174,9 @@ def co_occurring(groups, exclude_slugs, *, limit=12):
 
 
 def _on_visible_content():
-    return reduce(or_, (Q(pk__in=ct.visible().filter(tags__isnull=False).values("tags")) for ct in CONTENT_TYPES))
+    # One EXISTS per type, correlated on the tag: the database looks up the few candidate tags' links and
+    # stops at the first visible item. (A list of every tag on visible content took ~0.7 s at 100,000 articles.)
+    return reduce(or_, (Q(Exists(ct.visible().filter(tags=OuterRef("pk")))) for ct in CONTENT_TYPES))
 
 
 def visible_tags_matching(query, *, limit=10):
