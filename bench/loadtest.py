@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import PORT, ROOT, base_env, fresh_database, load, wait_until_up  # noqa: E402
+from bench.run import PORT, ROOT, base_env, clear_cache, fresh_database, load, wait_until_up  # noqa: E402
 
 PYTHON = sys.executable
 
 
-def editor(seconds, seed):
-    """Save articles and FAQs for `seconds`; print JSON with what was saved and what failed."""
+def editor(seconds, rate, seed):
+    """Save articles and FAQs for `seconds`, `rate` a second (0: as fast as possible); print what happened as JSON."""
     import django
 
     django.setup()
@@ -41,7 +41,10 @@ def editor(seconds, seed):
     faq_ids = list(FAQ.objects.values_list("pk", flat=True))
     expected, saves, errors = {}, 0, []
     deadline = time.time() + seconds
+    started = time.time()
     while time.time() < deadline:
+        if rate and (wait := started + saves / rate - time.time()) > 0:
+            time.sleep(wait)
         model, pk = (Article, rng.choice(article_ids)) if saves % 2 == 0 else (FAQ, rng.choice(faq_ids))
         value = f"Edited {saves} at {time.time():.6f}"
         try:
@@ -71,17 +74,30 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument(
+        "--saves-per-second",
+        type=float,
+        default=2,
+        help="Editors' saves a second, together (default 2, a busy newsroom; 0: as fast as one process can). "
+        "Every save starts a new content version, so the next view of each page is rendered afresh.",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        help="Page cache shared by the workers (docs/deploy.md); '' for local memory per worker.",
+    )
     parser.add_argument("--editor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.editor:
-        return editor(args.seconds, seed=3)
+        return editor(args.seconds, args.saves_per_second, seed=3)
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        env = base_env(fresh_database(args.database), workdir / "static")
+        env = base_env(fresh_database(args.database), workdir / "static", args.redis_url)
         for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"],
                         ["bench_data", "--articles", str(args.articles)]):  # fmt: skip
             subprocess.run([PYTHON, "manage.py", *command, "-v0"], cwd=ROOT, env=env, check=True)
+        clear_cache(env)
         paths = json.loads(
             subprocess.run(
                 [PYTHON, "-c", "import django,json;django.setup();from bench.pages import page_paths;"
@@ -99,7 +115,8 @@ def main():
         try:
             wait_until_up(f"http://127.0.0.1:{PORT}/livez/")
             editors = subprocess.Popen(
-                [PYTHON, __file__, "--editor", "--seconds", str(args.seconds)],
+                [PYTHON, __file__, "--editor", "--seconds", str(args.seconds),
+                 "--saves-per-second", str(args.saves_per_second)],
                 cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "healthhub.settings"},
                 stdout=subprocess.PIPE, text=True,
             )  # fmt: skip
@@ -109,7 +126,7 @@ def main():
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
     report = {"database": args.database, "connections": args.connections, "seconds": args.seconds,
-              "visitors": visitors, "editors": saved}  # fmt: skip
+              "saves_per_second": args.saves_per_second, "visitors": visitors, "editors": saved}  # fmt: skip
     print(json.dumps(report, indent=2))
     failed = visitors["non_2xx"] or visitors["socket_errors"] or saved["error_count"] or saved["lost"]
     sys.exit(1 if failed else 0)
