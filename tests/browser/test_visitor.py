@@ -59,7 +59,8 @@ def test_visitor_goes_from_home_through_a_tag_article_faq_glossary_and_search(si
         page.go_back()
     step(page, ARTICLE_TITLE)
 
-    search = page.get_by_role("banner").get_by_role("searchbox", name="Search healthhub")
+    # A search field with suggestions (a <datalist>) is a combobox to assistive technology.
+    search = page.get_by_role("banner").get_by_role("combobox", name="Search healthhub")
     search.fill("oxygen")
     search.press("Enter")
     step(page, "Search")
@@ -88,3 +89,17 @@ def test_screenshots_of_the_main_pages(site, open_page, screenshot, viewport):
         page.goto(url)
         page.wait_for_load_state("networkidle")
         assert screenshot(page, f"{name}-{viewport}").stat().st_size > 0
+
+
+def test_the_header_search_box_suggests_tags_and_a_tag_leads_to_its_page(site, open_page):
+    page = open_page("desktop")
+    page.goto("/")
+    search = page.get_by_role("banner").get_by_role("combobox", name="Search healthhub")
+    search.press_sequentially("headac")
+    # The suggestions are a <datalist> the script fills from /tags/autocomplete/ as the visitor types.
+    expect(page.locator(f"#{search.get_attribute('list')} option[value='headache']")).to_have_count(1)
+    search.fill("headache")
+    search.press("Enter")
+    step(page, "Search")
+    page.get_by_role("link", name="see everything tagged headache").click()
+    step(page, "Tagged “headache”")
