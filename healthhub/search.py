@@ -7,10 +7,11 @@ healthhub/signals.py calls it after every save, delete and tag change, and
 Reading: `search(text, tags=..., type_key=..., page=...)`, the same on every
 database. PostgreSQL ranks a weighted tsvector (titles and aliases above
 summaries and tags above bodies) with web-search syntax ("quoted phrases",
--word, or) and English stemming, and falls back to trigram similarity on
-titles for misspellings ("Did you mean ...?"). SQLite uses an FTS5 table
-with the same syntax and weights, or, on builds without FTS5, a contains
-match ranking title matches first.
+-word, or) and English stemming. SQLite uses an FTS5 table with the same
+syntax and weights, or, on builds without FTS5, a contains match ranking
+title matches first. Tag filters match each entry's tag keys; misspelt words
+are corrected from the table of indexed words (`corrected`, "Did you mean
+...?") on every engine.
 
 Visibility: an entry counts only between `visible_from` and `visible_until`: the
 publication rule of healthhub/publishing.py folded into two times per item
@@ -318,7 +319,7 @@ def _by_title(rows):
 
 
 class Postgres:
-    """Weighted full-text search with web-search syntax, and trigram similarity for misspellings."""
+    """Weighted full-text search with web-search syntax; trigram similarity finds the nearest known word."""
 
     @staticmethod
     def query(text):
