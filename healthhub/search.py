@@ -314,6 +314,10 @@ class Match:
     partial: bool = False
 
 
+def _keys(rows):
+    return rows.order_by().values_list("pk", flat=True)
+
+
 def _by_title(rows):
     return rows.order_by("title", "pk")
 
@@ -343,9 +347,9 @@ class Postgres:
             words = words & TagQuery([tag.pk for tag in tags]) if tags else words
             pks = list(entries.filter(vector=words).order_by().values_list("pk", flat=True)[: PHRASE_SCAN + 1])
             if len(pks) > PHRASE_SCAN:
-                checked = SearchEntry.objects.filter(pk__in=pks[:PHRASE_SCAN], vector=query).values_list("pk")
-                in_head = entries.filter(head_vector=found).order_by().values_list("pk", flat=True)[:MAX_RANKED]
-                rows = entries.filter(pk__in={*(pk for (pk,) in checked.order_by()), *in_head})
+                checked = SearchEntry.objects.filter(pk__in=pks[:PHRASE_SCAN], vector=query)
+                in_head = _keys(entries.filter(head_vector=found))[:MAX_RANKED]
+                rows = entries.filter(pk__in={*_keys(checked), *in_head})
                 partial = True
         return Match(
             rows=rows,
