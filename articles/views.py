@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from healthhub import content, structured_data
+from healthhub import structured_data
 from healthhub.cache import current_version
 from healthhub.glossary_links import GlossaryLinker
 from healthhub.views import VisibleMixin
@@ -60,7 +60,7 @@ class ArticleDetailView(VisibleMixin, DetailView):
         cached = cache.get(key) if key else None
         if cached is None:
             faqs, article_content = self.render_content()
-            related = content.related(article)
+            related = self.related(article)
             if key:
                 cache.set(key, (article_content, related), CONTENT_CACHE_SECONDS)
         else:
@@ -138,7 +138,7 @@ class FAQDetailView(VisibleMixin, DetailView):
             (faq.question, faq.get_absolute_url()),
         ]
         return super().get_context_data(
-            related=content.related(faq),
+            related=self.related(faq),
             glossary_linker=GlossaryLinker(),
             structured_data=[
                 structured_data.faq_page(self.request, [faq]),
@@ -176,7 +176,7 @@ class TreatmentDetailView(VisibleMixin, DetailView):
             (treatment.name, treatment.get_absolute_url()),
         ]
         return super().get_context_data(
-            related=content.related(treatment),
+            related=self.related(treatment),
             glossary_linker=GlossaryLinker(),
             structured_data=[structured_data.breadcrumb_list(self.request, crumbs)],
             **kwargs,
@@ -207,7 +207,7 @@ class TriggerDetailView(VisibleMixin, DetailView):
         ]
         return super().get_context_data(
             articles=trigger.articles.published(),
-            related=content.related(trigger),
+            related=self.related(trigger),
             glossary_linker=GlossaryLinker(),
             structured_data=[structured_data.breadcrumb_list(self.request, crumbs)],
             **kwargs,

@@ -1,11 +1,12 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
 
 from healthhub.admin import PublishableAdmin, PublishableForm
 from healthhub.glossary_links import glossary_changed
 
 from . import views
-from .models import Term
+from .models import PendingMention, Term
 
 
 class TermForm(PublishableForm):
@@ -40,8 +41,30 @@ class TermAdmin(PublishableAdmin):
     def publish(self, request, queryset):
         super().publish(request, queryset)
         glossary_changed()
+        transaction.on_commit(lambda: self.report_pending(request))
 
     @admin.action(description=PublishableAdmin.unpublish.short_description)
     def unpublish(self, request, queryset):
         super().unpublish(request, queryset)
         glossary_changed()
+        transaction.on_commit(lambda: self.report_pending(request))
+
+    def changeform_view(self, request, *args, **kwargs):
+        response = super().changeform_view(request, *args, **kwargs)
+        if request.method == "POST":
+            self.report_pending(request)
+        return response
+
+    def delete_view(self, request, *args, **kwargs):
+        response = super().delete_view(request, *args, **kwargs)
+        if request.method == "POST":
+            self.report_pending(request)
+        return response
+
+    def report_pending(self, request):
+        if left := PendingMention.objects.count():
+            messages.warning(
+                request,
+                f"The “Used in” lists of term pages are still being updated: {left} pages of content are "
+                "waiting to be checked for glossary terms. This finishes in the background within a few minutes.",
+            )

@@ -83,3 +83,23 @@ class TermMention(models.Model):
 
     def __str__(self):
         return f"{self.term} in {self.content_type} {self.object_id}"
+
+
+class PendingMention(models.Model):
+    """A content item whose mentions must be worked out again after a term changed (healthhub.term_mentions).
+
+    A term with a common name can appear in most texts on the site, more than one
+    request can read, so its items wait here and are worked through in batches.
+    """
+
+    content_type = models.CharField(max_length=20, help_text="A key of healthhub.content.CONTENT_TYPES.")
+    object_id = models.PositiveBigIntegerField()
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_pending_mention"),
+        ]
+
+    def __str__(self):
+        return f"{self.content_type} {self.object_id} queued at {self.queued_at}"

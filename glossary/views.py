@@ -52,7 +52,7 @@ class TermDetailView(VisibleMixin, DetailView):
         ]
         return super().get_context_data(
             related_terms=term.related_terms.published(),
-            related=content.related(term),
+            related=self.related(term),
             used_in=content.used_in(term),
             glossary_linker=GlossaryLinker(exclude_term=term),
             structured_data=[

@@ -14,8 +14,9 @@ class HealthhubConfig(AppConfig):
         post_delete.connect(on_model_change, dispatch_uid="healthhub-cache-delete")
         m2m_changed.connect(on_model_change, dispatch_uid="healthhub-cache-m2m")
 
-        from healthhub import revisions, signals, term_mentions
+        from healthhub import related_lists, revisions, signals, term_mentions
 
         signals.connect()
+        related_lists.connect()
         revisions.connect()
         term_mentions.connect()

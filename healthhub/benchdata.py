@@ -29,7 +29,7 @@ from articles.models import (
     TriggerTag,
 )
 from glossary.models import Term, TermTag
-from healthhub import term_mentions
+from healthhub import related_lists, term_mentions
 from healthhub.markdown import render_markdown
 from healthhub.publishing import Status
 
@@ -96,8 +96,10 @@ def generate(*, articles, terms=5000, tags=400, seed=1, progress=True):
             _article_batch(numbers, rendered, rng, tag_ids, triggers, now)
         bar.update(len(numbers))
     bar.close()
-    # Bulk-created rows send no signals: work out the mentions behind "Used in" here.
+    # Bulk-created rows send no signals: work out the mentions behind "Used in" here,
+    # and let stored related-page lists be worked out again.
     term_mentions.rebuild()
+    related_lists.everything_changed()
     # Fresh planner statistics, as autovacuum would gather later: without them
     # PostgreSQL picks nested loops over the new rows (seconds instead of milliseconds).
     with connection.cursor() as cursor:

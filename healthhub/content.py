@@ -17,6 +17,7 @@ from taggit.models import Tag
 
 from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
 from glossary.models import Term, TermMention
+from healthhub import related_lists
 from healthhub.cache import current_version
 
 RELATED_LIMIT = 8
@@ -95,6 +96,10 @@ CONTENT_TYPES = (
 )
 TYPE_OF = {content_type.model: content_type for content_type in CONTENT_TYPES}
 CONTENT_TYPES_BY_KEY = {content_type.key: content_type for content_type in CONTENT_TYPES}
+
+
+def content_type_for(model):
+    return next(content_type for content_type in CONTENT_TYPES if content_type.model is model)
 
 
 @dataclass(frozen=True)
@@ -258,22 +263,33 @@ def _related_candidates(rank, content_type, obj, tag_ids):
     )
 
 
-def related(obj, *, limit=RELATED_LIMIT):
+def related(obj, *, limit=RELATED_LIMIT, fresh=False):
     """Visible items of every type sharing tags with `obj`: most shared tags first, then newest.
 
-    One query whatever the number of types, items or tags: the candidates of
-    every type joined with UNION ALL, ranked and cut to `limit` in the database.
-    `obj.tags.all()` should be prefetched. `obj` itself is left out, and so are
-    an article's own FAQs, treatments and triggers: its page shows them already.
-    The items carry only what their link shows (name, address, summary).
+    Worked out by one query whatever the number of types, items or tags (the
+    candidates of every type joined with UNION ALL, ranked and cut to `limit`
+    in the database), and stored until an item carrying one of the tags
+    changes (healthhub.related_lists): a page with a current list reads one
+    row instead. `obj.tags.all()` should be prefetched. `obj` itself is left
+    out, and so are an article's own FAQs, treatments and triggers: its page
+    shows them already. The items carry only what their link shows (name,
+    address, summary). `fresh` works the list out without reading or storing it.
     """
     tag_ids = [tag.pk for tag in obj.tags.all()]
     if not tag_ids:
         return []
-    first, *others = (
-        _related_candidates(rank, content_type, obj, tag_ids) for rank, content_type in enumerate(CONTENT_TYPES)
-    )
-    rows = first.union(*others, all=True).order_by("-shared", "-newest", "type_rank", "item_pk")[:limit]
+    key = content_type_for(type(obj)).key
+    stored = limit == RELATED_LIMIT and not fresh
+    rows = related_lists.read(key, obj.pk, tag_ids) if stored else None
+    if rows is None:
+        when = related_lists.started()
+        first, *others = (
+            _related_candidates(rank, content_type, obj, tag_ids) for rank, content_type in enumerate(CONTENT_TYPES)
+        )
+        ranked = first.union(*others, all=True).order_by("-shared", "-newest", "type_rank", "item_pk")[:limit]
+        rows = list(ranked)
+        if stored:
+            related_lists.store(key, obj.pk, rows, when)
     found = []
     for content_type, item, row in _linked_items(rows):
         item.shared_tags = row["shared"]

@@ -95,3 +95,40 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class Stamp(models.Model):
+    """When something that stored results depend on last changed, e.g. "tag:12" (anything carrying tag 12).
+
+    Written only after a change commits (healthhub/related_lists.py); "all" marks a change that
+    cannot be narrowed down, such as a bulk update or a tag merge.
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.key} changed at {self.changed_at}"
+
+
+class RelatedList(models.Model):
+    """An item's related pages as last worked out (content.related), kept until they may have changed.
+
+    A list is used only while it is newer than the stamps of every tag the item
+    carries (and of "all") and the next scheduled publication has not come; any
+    other read works the list out again and stores it.
+    """
+
+    content_type = models.CharField(max_length=20, help_text="A key of healthhub.content.CONTENT_TYPES.")
+    object_id = models.PositiveBigIntegerField()
+    # What each related link shows (content._link_columns), best first.
+    items = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+    # The next scheduled publication or unpublication anywhere on the site when the list was made.
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_related_list")]
+
+    def __str__(self):
+        return f"Related to {self.content_type} {self.object_id}"

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from healthhub import related_lists
 from healthhub.cache import content_changed
 from healthhub.markdown import render_markdown
 from healthhub.revisions import RevisionRelations
@@ -63,6 +64,7 @@ class PublishableQuerySet(models.QuerySet):
         # Bulk updates (such as the admin's publish action) send no signals.
         rows = super().update(**kwargs)
         content_changed()
+        related_lists.everything_changed()
         return rows
 
     def sharing_tags(self, obj):

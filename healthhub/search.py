@@ -46,7 +46,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
-from healthhub.content import CONTENT_TYPES, CONTENT_TYPES_BY_KEY
+from healthhub.content import CONTENT_TYPES, CONTENT_TYPES_BY_KEY, content_type_for
 from healthhub.models import SearchEntry, SearchWord
 from healthhub.publishing import Status
 
@@ -191,10 +191,6 @@ def tag_keys(tag_pks):
 
 def _parent_paths(model):
     return [path for path, _ in model.visibility_parents]
-
-
-def content_type_for(model):
-    return next(content_type for content_type in CONTENT_TYPES if content_type.model is model)
 
 
 def index(key, pks):

@@ -12,7 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from taggit.models import Tag
 
 from healthhub import search
-from healthhub.content import CONTENT_TYPES
+from healthhub.content import CONTENT_TYPES, content_type_for
 
 
 def _saved(sender, instance, raw=False, **kwargs):
@@ -21,12 +21,12 @@ def _saved(sender, instance, raw=False, **kwargs):
 
 
 def _deleted(sender, instance, **kwargs):
-    transaction.on_commit(partial(search.index, search.content_type_for(sender).key, [instance.pk]))
+    transaction.on_commit(partial(search.index, content_type_for(sender).key, [instance.pk]))
 
 
 def _tags_changed(sender, instance, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
-        transaction.on_commit(partial(search.index, search.content_type_for(type(instance)).key, [instance.pk]))
+        transaction.on_commit(partial(search.index, content_type_for(type(instance)).key, [instance.pk]))
 
 
 def _reindex_tagged(tag):

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from taggit.models import Tag
 
+from healthhub import related_lists
 from healthhub.content import CONTENT_TYPES
 
 
@@ -28,6 +29,8 @@ def merge_tags(*, target: Tag, sources: list[Tag]) -> int:
         from_sources.exclude(pk__in=first_per_item).delete()
         moved += from_sources.update(tag=target)
     Tag.objects.filter(pk__in=source_ids).delete()
+    # The moves above are bulk updates, which send no signals.
+    related_lists.everything_changed()
     return moved
 
 

@@ -10,7 +10,12 @@ shown:
 - a saved or deleted term changes what every text containing one of its names
   (old or new) mentions, so those items are worked out again; the database
   and a loose regular expression narrow them to the texts that contain a
-  name's words in order.
+  name's words in order. A term with a common name ("Pain") can be in most
+  texts on the site, more than one request can read: the items are queued
+  (PendingMention), the editor's request works through the queue for at most
+  BUDGET_SECONDS, and `manage.py update_term_mentions` (run every minute,
+  docs/deploy.md) does the rest. Until then a term page's "Used in" may miss
+  or keep a few pages; it never lists an invisible one.
 
 Terms are matched whether they are visible now or scheduled, so that a term
 going live at its publication time is already in the table; term pages show
@@ -19,20 +24,34 @@ only visible items (`published()`), so visibility needs no upkeep here.
 
 import datetime
 import re
+import threading
+import time
 from functools import partial, reduce
 from operator import and_, or_
 
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from glossary.models import Term, TermMention
+from glossary.models import PendingMention, Term, TermMention
 from healthhub.cache import content_changed
 from healthhub.glossary_links import GlossaryLinker, Matcher, glossary_version
 from healthhub.publishing import Status
 
 BATCH = 500
+# Seconds a request spends on the queued items of changed terms (see above), however many terms
+# it saves (a bulk action saves each one). Outside requests (commands, tests) there is no limit.
+BUDGET_SECONDS = 2.0
+_IN_REQUEST = object()
+
+
+class _Budget(threading.local):
+    ends = None  # None: no limit; _IN_REQUEST: a request that has not started on the queue yet
+
+
+_budget = _Budget()
 # Rebuild at least this often, as glossary_links does for its own matcher.
 MATCHER_MAX_AGE = datetime.timedelta(minutes=5)
 _WORDS = re.compile(r"\w+")
@@ -143,8 +162,47 @@ def terms_changed(term_ids, names):
     items = mentioning(term_ids)
     for key, pks in containing(names).items():
         items.setdefault(key, set()).update(pks)
-    for key, pks in items.items():
-        index(key, sorted(pks))
+    _rework(items)
+
+
+def queue(items):
+    """Queue {content type key: pks} to be worked out again; an item queued already moves to the back."""
+    now = timezone.now()
+    PendingMention.objects.bulk_create(
+        [PendingMention(content_type=key, object_id=pk, queued_at=now) for key, pks in items.items() for pk in pks],
+        update_conflicts=True,
+        unique_fields=["content_type", "object_id"],
+        update_fields=["queued_at"],
+        batch_size=BATCH,
+    )
+
+
+def work_through(*, until=None, progress=None):
+    """Work out queued items, oldest first, a batch at a time, until none are left or `time.monotonic()` passes `until`.
+
+    Returns how many are left. An item queued again while its batch was read
+    stays queued. `progress(n)` is called after each batch.
+    """
+    while True:
+        if until is not None and time.monotonic() >= until:
+            return PendingMention.objects.count()
+        batch = list(
+            PendingMention.objects.order_by("queued_at", "pk").values_list(
+                "pk", "content_type", "object_id", "queued_at"
+            )[:BATCH]
+        )
+        if not batch:
+            return 0
+        by_type = {}
+        for _pk, key, object_id, _queued_at in batch:
+            by_type.setdefault(key, []).append(object_id)
+        for key, pks in by_type.items():
+            index(key, pks)
+        # Rows queued again after this batch was read carry a later time than any read.
+        newest = max(queued_at for *_row, queued_at in batch)
+        PendingMention.objects.filter(pk__in=[row[0] for row in batch], queued_at__lte=newest).delete()
+        if progress:
+            progress(len(batch))
 
 
 def term_names(term):
@@ -154,6 +212,7 @@ def term_names(term):
 def rebuild():
     """Every item of every type worked out again: `manage.py rebuild_term_mentions`."""
     TermMention.objects.all().delete()
+    PendingMention.objects.all().delete()
     for content_type in _content_types():
         index(content_type.key, content_type.model.objects.order_by("pk").values_list("pk", flat=True))
 
@@ -184,8 +243,22 @@ def _term_saved(sender, instance, raw=False, **kwargs):
 
 def _term_deleting(sender, instance, **kwargs):
     # The items that mentioned the term must be found before its rows go with it.
-    for key, pks in mentioning([instance.pk]).items():
-        transaction.on_commit(partial(index, key, sorted(pks)))
+    transaction.on_commit(partial(_rework, mentioning([instance.pk])))
+
+
+def _rework(items):
+    queue(items)
+    if _budget.ends is _IN_REQUEST:
+        _budget.ends = time.monotonic() + BUDGET_SECONDS
+    work_through(until=_budget.ends)
+
+
+def _request_started(**kwargs):
+    _budget.ends = _IN_REQUEST
+
+
+def _request_finished(**kwargs):
+    _budget.ends = None
 
 
 def _key_of(model):
@@ -200,3 +273,5 @@ def connect():
     pre_save.connect(_term_saving, sender=Term, dispatch_uid="term-mentions-term-saving")
     post_save.connect(_term_saved, sender=Term, dispatch_uid="term-mentions-term-save")
     pre_delete.connect(_term_deleting, sender=Term, dispatch_uid="term-mentions-term-delete")
+    request_started.connect(_request_started, dispatch_uid="term-mentions-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="term-mentions-request-finished")

@@ -42,6 +42,10 @@ class VisibleMixin:
         context["is_preview"] = self.request.user.is_staff and not self.object.is_visible()
         return context
 
+    def related(self, obj):
+        # Staff may be previewing unsaved tags: their related pages are worked out afresh, and not stored.
+        return content.related(obj, fresh=self.request.user.is_staff)
+
 
 def home(request):
     articles = Article.objects.published().prefetch_related("tags")

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
-from glossary.models import Term, TermMention
+from glossary.models import PendingMention, Term, TermMention
 from healthhub import content, term_mentions
 from healthhub.publishing import Status
 from tests.factories import ArticleFactory, TermFactory, TreatmentFactory
@@ -169,3 +169,70 @@ def test_editing_only_a_terms_definition_reads_no_other_text(committed, monkeypa
         term.aliases = "myofascia"
         term.save()
     assert "article" in read
+
+
+class TestQueue:
+    """A term found in more texts than one request can read: the rest waits in the queue."""
+
+    def test_outside_requests_every_queued_item_is_worked_through(self, committed):
+        with committed():
+            ArticleFactory(title="Stretching", body="Stretch the fascia.")
+        with committed():
+            fascia = TermFactory(term="fascia")
+        assert used_in(fascia) == {"article": ["Stretching"]}
+        assert not PendingMention.objects.exists()
+
+    def test_the_command_finishes_what_the_request_had_no_time_for(self, committed, monkeypatch):
+        monkeypatch.setattr(term_mentions, "BATCH", 2)
+        with committed():
+            for n in range(5):
+                ArticleFactory(title=f"Stretching {n}", body="Stretch the fascia.")
+            fascia = TermFactory(term="fascia")
+        TermMention.objects.all().delete()
+        # Time for one batch only.
+        clock = iter([0.0, 10.0])
+        monkeypatch.setattr(term_mentions.time, "monotonic", lambda: next(clock, 10.0))
+        term_mentions.queue(term_mentions.containing(["fascia"]))
+        assert term_mentions.work_through(until=5.0) == 3
+        assert len(used_in(fascia)["article"]) == 2
+        monkeypatch.undo()
+        call_command("update_term_mentions", "--no-progress", verbosity=0)
+        assert not PendingMention.objects.exists()
+        assert used_in(fascia) == {"article": [f"Stretching {n}" for n in range(5)]}
+
+    def test_an_item_queued_again_while_its_batch_is_read_stays_queued(self, committed, monkeypatch):
+        with committed():
+            article = ArticleFactory(body="Stretch the fascia.")
+        term_mentions.queue({"article": [article.pk]})
+        original = term_mentions.index
+
+        def index_while_a_term_changes(key, pks):
+            term_mentions.queue({"article": [article.pk]})
+            original(key, pks)
+
+        monkeypatch.setattr(term_mentions, "index", index_while_a_term_changes)
+        # Time for one batch; without a limit the worker would go on reading the item.
+        clock = iter([0.0])
+        monkeypatch.setattr(term_mentions.time, "monotonic", lambda: next(clock, 10.0))
+        assert term_mentions.work_through(until=5.0) == 1
+        assert PendingMention.objects.filter(object_id=article.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_save_past_its_time_budget_says_the_lists_are_still_being_updated(staff_client, monkeypatch):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+    from django.urls import reverse
+
+    for n in range(3):
+        ArticleFactory(title=f"Running {n}", body="Pain between the shoulder blades.")
+    pain = TermFactory(term="Pain", status=Status.DRAFT)
+    monkeypatch.setattr(term_mentions, "BUDGET_SECONDS", 0)
+    response = staff_client.post(
+        reverse("admin:glossary_term_changelist"),
+        {"action": "publish", ACTION_CHECKBOX_NAME: [str(pain.pk)]},
+        follow=True,
+    )
+    assert "still being updated: 3 pages" in response.content.decode()
+    assert used_in(pain) == {}
+    call_command("update_term_mentions", "--no-progress", verbosity=0)
+    assert used_in(pain) == {"article": ["Running 0", "Running 1", "Running 2"]}
