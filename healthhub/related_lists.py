@@ -168,9 +168,17 @@ def _content_models():
     return {content_type.model for content_type in CONTENT_TYPES}
 
 
-def _saved_or_deleting(sender, instance, **kwargs):
-    # Before a delete, while the item's tags and children can still be found.
+def _saved(sender, instance, **kwargs):
     tags_changed(affected_tags(sender, [instance.pk]))
+
+
+def _deleting(sender, instance, **kwargs):
+    # Before the delete, while the item's tags and children can still be found.
+    tags_changed(affected_tags(sender, [instance.pk]))
+    from healthhub.content import content_type_for
+
+    own = RelatedList.objects.filter(content_type=content_type_for(sender).key, object_id=instance.pk)
+    transaction.on_commit(own.delete, robust=True)
 
 
 def _links_changed(sender, instance, action, model, pk_set, **kwargs):
@@ -199,7 +207,7 @@ def _tag_deleting(sender, instance, **kwargs):
 def connect():
     for model in _content_models():
         label = model._meta.label_lower
-        post_save.connect(_saved_or_deleting, sender=model, dispatch_uid=f"related-save-{label}")
-        pre_delete.connect(_saved_or_deleting, sender=model, dispatch_uid=f"related-delete-{label}")
+        post_save.connect(_saved, sender=model, dispatch_uid=f"related-save-{label}")
+        pre_delete.connect(_deleting, sender=model, dispatch_uid=f"related-delete-{label}")
     m2m_changed.connect(_links_changed, dispatch_uid="related-links")
     pre_delete.connect(_tag_deleting, sender=Tag, dispatch_uid="related-tag-delete")

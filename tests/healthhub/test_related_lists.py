@@ -78,9 +78,14 @@ class TestChangesThatRenewTheList:
             term.status = Status.DRAFT
             term.save()
         assert labels(article) == ["Late coffee"]
+        assert RelatedList.objects.filter(content_type="trigger", object_id=trigger.pk).count() == 0
+        related_to(trigger)
         with committed():
+            trigger_pk = trigger.pk
             trigger.delete()
         assert labels(article) == []
+        # A deleted item's own list goes with it.
+        assert not RelatedList.objects.filter(content_type="trigger", object_id=trigger_pk).exists()
 
     def test_the_item_losing_or_gaining_a_tag(self, article, committed):
         with committed():
