@@ -308,6 +308,19 @@ class Match:
     head: object = None
     # True when only some of the candidates were checked (see Postgres.match): there may be more matches.
     partial: bool = False
+    # A cheaper ranking for the bounded candidates of a very broad search, where `rank` would be slow.
+    broad_rank: object = None
+
+
+def _field_rank(term):
+    """3 when a phrase is in the title, 2 in the aliases, summary or tags, else 1: ranking without an index."""
+    phrase = " ".join(term)
+    return Case(
+        When(title__icontains=phrase, then=3),
+        When(Q(aliases__icontains=phrase) | Q(summary__icontains=phrase) | Q(tag_names__icontains=phrase), then=2),
+        default=1,
+        output_field=IntegerField(),
+    )
 
 
 def _keys(rows):
@@ -443,10 +456,14 @@ class Fts5(_ClauseBackend):
             f"WHERE {FTS_TABLE} MATCH %s AND rowid = healthhub_searchentry.id",
             (expression,),
         )
+        # bm25 counts each phrase's matches across the whole table again for every entry it ranks: for a
+        # word in most entries that is milliseconds per entry, so broad searches rank by field instead.
+        broad_rank = _field_rank(clauses[0][0])
         return Match(
             rows=matching(expression),
             rank=lambda rows: rows.annotate(rank=rank).order_by("-rank", "title"),
             head=matching(self._expression(clauses, excluded, self.HEAD_COLUMNS)),
+            broad_rank=lambda rows: rows.annotate(rank=broad_rank).order_by("-rank", "title"),
         )
 
     def snippets(self, rows, text, parsed):
@@ -489,13 +506,7 @@ class Contains(_ClauseBackend):
                 rows = rows.exclude(self._term(term))
             return rows
 
-        phrase = " ".join(clauses[0][0])
-        rank = Case(
-            When(title__icontains=phrase, then=3),
-            When(Q(aliases__icontains=phrase) | Q(summary__icontains=phrase) | Q(tag_names__icontains=phrase), then=2),
-            default=1,
-            output_field=IntegerField(),
-        )
+        rank = _field_rank(clauses[0][0])
         return Match(
             rows=matching(self.FIELDS),
             rank=lambda rows: rows.annotate(rank=rank).order_by("-rank", "title"),
@@ -617,7 +628,8 @@ def _paged(match, *, type_key, page_number, backend, text, parsed, kind="exact")
         candidates |= set(head.order_by().values_list("pk", flat=True)[:MAX_RANKED])
     # The sample holds every match unless broad: ranking it by key saves matching (phrases, trigrams) twice.
     rows = SearchEntry.objects.filter(pk__in=candidates)
-    results = _page(match.rank(rows), len(candidates), page_number, backend, text, parsed)
+    rank = match.broad_rank if broad and match.broad_rank else match.rank
+    results = _page(rank(rows), len(candidates), page_number, backend, text, parsed)
     results.broad, results.kind, results.partial = broad, kind, match.partial
     results.type_counts = [(ct, counts[ct.key]) for ct in CONTENT_TYPES if counts[ct.key]]
     results.counts_exact = sum(counts.values()) <= MAX_RANKED
