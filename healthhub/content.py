@@ -102,6 +102,13 @@ def content_type_for(model):
     return next(content_type for content_type in CONTENT_TYPES if content_type.model is model)
 
 
+def model_at(model, path):
+    """The model a lookup path ("treatment_list__article") leads to from `model`."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 @dataclass(frozen=True)
 class TagUse:
     name: str

@@ -142,21 +142,15 @@ def _tags_of(model, pks):
     return set(model.tags.through.objects.filter(content_object_id__in=pks).values_list("tag_id", flat=True))
 
 
-def _model_at(model, path):
-    for name in path.split("__"):
-        model = model._meta.get_field(name).related_model
-    return model
-
-
 def affected_tags(model, pks):
     """Tags of these items and of every item whose visibility hangs on them."""
-    from healthhub.content import CONTENT_TYPES
+    from healthhub.content import CONTENT_TYPES, model_at
 
     tag_ids = _tags_of(model, pks)
     for content_type in CONTENT_TYPES:
         child = content_type.model
         for path, _optional in child.visibility_parents:
-            if _model_at(child, path) is model:
+            if model_at(child, path) is model:
                 links = child.tags.through.objects.filter(**{f"content_object__{path}__in": pks})
                 tag_ids |= set(links.values_list("tag_id", flat=True))
     return tag_ids

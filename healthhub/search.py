@@ -46,7 +46,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
-from healthhub.content import CONTENT_TYPES, CONTENT_TYPES_BY_KEY, content_type_for
+from healthhub.content import CONTENT_TYPES, CONTENT_TYPES_BY_KEY, content_type_for, model_at
 from healthhub.models import SearchEntry, SearchWord
 from healthhub.publishing import Status
 
@@ -218,18 +218,12 @@ def index(key, pks):
     add_words(entries)
 
 
-def _model_at(model, path):
-    for name in path.split("__"):
-        model = model._meta.get_field(name).related_model
-    return model
-
-
 def index_with_dependents(model, pks):
     """Index these items and every item whose visibility hangs on them (an article's FAQs, lists, treatments)."""
     index(content_type_for(model).key, pks)
     for content_type in CONTENT_TYPES:
         for path in _parent_paths(content_type.model):
-            if _model_at(content_type.model, path) is model:
+            if model_at(content_type.model, path) is model:
                 children = content_type.model.objects.filter(**{f"{path}__in": pks}).values_list("pk", flat=True)
                 index(content_type.key, list(children))
 
