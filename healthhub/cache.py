@@ -17,6 +17,8 @@ from django.utils import timezone
 
 VERSION_KEY = "content-version"
 WATCHED_APPS = {"articles", "glossary", "taggit"}
+# healthhub's own tables are indexes and caches, except the site settings every article page shows.
+WATCHED_MODELS = {"healthhub.sitesettings"}
 
 
 @dataclass(frozen=True)
@@ -75,5 +77,5 @@ def page_timeout(version, limit):
 
 
 def on_model_change(sender, **kwargs):
-    if sender._meta.app_label in WATCHED_APPS:
+    if sender._meta.app_label in WATCHED_APPS or sender._meta.label_lower in WATCHED_MODELS:
         content_changed()

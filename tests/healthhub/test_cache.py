@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from healthhub.models import SiteSettings
 from healthhub.publishing import Status
 from tests.factories import ArticleFactory, FAQFactory, TermFactory
 
@@ -67,6 +68,16 @@ def test_changing_a_glossary_term_invalidates_pages_that_show_it(client, page_ca
     with page_cache(execute=True):
         TermFactory(term="Lordosis")
     assert "Lordosis" in client.get(reverse("glossary:term-list")).content.decode()
+
+
+def test_changing_the_standard_disclaimer_invalidates_article_pages(client, page_cache):
+    article = ArticleFactory(disclaimer="")
+    client.get(article.get_absolute_url())
+    with page_cache(execute=True):
+        settings = SiteSettings.load()
+        settings.disclaimer = "Call your doctor first."
+        settings.save()
+    assert "Call your doctor first." in client.get(article.get_absolute_url()).content.decode()
 
 
 def test_retagging_invalidates_tag_pages(client, page_cache):
