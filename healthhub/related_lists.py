@@ -43,6 +43,13 @@ def tag_key(tag_pk):
     return f"tag:{tag_pk}"
 
 
+def _content():
+    # healthhub.content uses this module, and the content models (imported by it) stamp through it.
+    from healthhub import content
+
+    return content
+
+
 # --- Reading and storing lists -------------------------------------------------
 
 
@@ -99,16 +106,12 @@ def store(key, pk, rows, when):
 
 
 def _row_to_json(row):
-    from healthhub.content import CONTENT_TYPES
-
     item = {name: value for name, value in row.items() if name != "type_rank"}
-    return {**item, "type": CONTENT_TYPES[row["type_rank"]].key, "newest": row["newest"].isoformat()}
+    return {**item, "type": _content().CONTENT_TYPES[row["type_rank"]].key, "newest": row["newest"].isoformat()}
 
 
 def _row_from_json(item):
-    from healthhub.content import CONTENT_TYPES
-
-    ranks = {content_type.key: rank for rank, content_type in enumerate(CONTENT_TYPES)}
+    ranks = {content_type.key: rank for rank, content_type in enumerate(_content().CONTENT_TYPES)}
     row = {name: value for name, value in item.items() if name != "type"}
     return {**row, "type_rank": ranks[item["type"]], "newest": datetime.datetime.fromisoformat(item["newest"])}
 
@@ -144,22 +147,18 @@ def _tags_of(model, pks):
 
 def affected_tags(model, pks):
     """Tags of these items and of every item whose visibility hangs on them."""
-    from healthhub.content import CONTENT_TYPES, model_at
-
     tag_ids = _tags_of(model, pks)
-    for content_type in CONTENT_TYPES:
+    for content_type in _content().CONTENT_TYPES:
         child = content_type.model
         for path, _optional in child.visibility_parents:
-            if model_at(child, path) is model:
+            if _content().model_at(child, path) is model:
                 links = child.tags.through.objects.filter(**{f"content_object__{path}__in": pks})
                 tag_ids |= set(links.values_list("tag_id", flat=True))
     return tag_ids
 
 
 def _content_models():
-    from healthhub.content import CONTENT_TYPES
-
-    return {content_type.model for content_type in CONTENT_TYPES}
+    return {content_type.model for content_type in _content().CONTENT_TYPES}
 
 
 def _saved(sender, instance, **kwargs):
@@ -169,9 +168,7 @@ def _saved(sender, instance, **kwargs):
 def _deleting(sender, instance, **kwargs):
     # Before the delete, while the item's tags and children can still be found.
     tags_changed(affected_tags(sender, [instance.pk]))
-    from healthhub.content import content_type_for
-
-    own = RelatedList.objects.filter(content_type=content_type_for(sender).key, object_id=instance.pk)
+    own = RelatedList.objects.filter(content_type=_content().content_type_for(sender).key, object_id=instance.pk)
     transaction.on_commit(own.delete, robust=True)
 
 
