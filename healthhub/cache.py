@@ -56,9 +56,13 @@ def _new_version(now):
     return version
 
 
-def current_version():
+_UNREAD = object()
+
+
+def current_version(stored=_UNREAD):
+    """The content version; `stored` is what the cache holds under VERSION_KEY if the caller read it already."""
     now = timezone.now()
-    version = cache.get(VERSION_KEY)
+    version = cache.get(VERSION_KEY) if stored is _UNREAD else stored
     if version is None or (version.next_change_at is not None and now.timestamp() >= version.next_change_at):
         version = _new_version(now)
     return version

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.http import http_date
 
-from healthhub.cache import current_version, page_timeout
+from healthhub.cache import VERSION_KEY, current_version, page_timeout
 
 UNCACHED_PREFIXES = ("/admin/", "/editor/", "/healthz/", "/livez/", "/static/", "/media/")
 
@@ -39,9 +39,11 @@ class TrustedProxyMiddleware:
 class AnonymousPageCacheMiddleware:
     """Serve public pages to anonymous visitors from the cache.
 
-    Staff (anyone signed in) always get a freshly rendered page. Entries are
-    keyed by the content version, so a change anywhere makes every cached page
-    unreachable at once; Last-Modified is the time of that version.
+    Staff (anyone signed in) always get a freshly rendered page. Each entry
+    carries the content version it was rendered under and is served only
+    while that version is current, so a change anywhere makes every cached
+    page stale at once; Last-Modified is the time of that version. The entry
+    and the version are read together: one cache round trip per hit.
     """
 
     def __init__(self, get_response):
@@ -51,11 +53,12 @@ class AnonymousPageCacheMiddleware:
         limit = settings.PAGE_CACHE_SECONDS
         if not (limit and self.cacheable_request(request)):
             return self.get_response(request)
-        version = current_version()
-        key = f"page:{version.number}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
-        stored = cache.get(key)
-        if stored is not None:
-            status, content, headers = stored
+        key = f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+        found = cache.get_many([VERSION_KEY, key])
+        version = current_version(found.get(VERSION_KEY))
+        stored = found.get(key)
+        if stored is not None and stored[0] == version.number:
+            _number, status, content, headers = stored
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -67,7 +70,7 @@ class AnonymousPageCacheMiddleware:
             headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
             timeout = page_timeout(version, limit)
             if timeout:
-                cache.set(key, (response.status_code, response.content, headers), timeout)
+                cache.set(key, (version.number, response.status_code, response.content, headers), timeout)
             response["X-Cache"] = "miss"
         return response
 
