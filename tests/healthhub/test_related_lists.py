@@ -29,8 +29,7 @@ def related_to(obj, **kwargs):
 
 
 def labels(obj):
-    obj = type(obj).objects.prefetch_related("tags").get(pk=obj.pk)
-    return [str(entry.item) for entry in content.related(obj)]
+    return [str(item) for item in related_to(obj)]
 
 
 @pytest.fixture
