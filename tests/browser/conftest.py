@@ -7,11 +7,14 @@ or Chromium is missing. CI (.ci/run) installs Chromium so that it always runs th
 import io
 import mimetypes
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -54,6 +57,37 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share one database connection.
+
+    With in-memory SQLite every server thread uses the test's single connection,
+    and Django keeps transaction state (atomic blocks, savepoints) per connection:
+    two requests interleaving on it, such as the admin saving while the editor's
+    preview reads the session, can lose a read and sign the editor out. Keep-alive
+    connections still get their own threads; only the requests take turns.
+    """
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            # The whole request, up to its request_finished signal (response.close()), holds the turn.
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    response.close()
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
