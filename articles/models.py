@@ -2,7 +2,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
@@ -10,6 +9,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from healthhub.markdown import render_markdown
+from healthhub.paths import slug_path
 from healthhub.publishing import Publishable, PublishableQuerySet, publish_permission
 
 MARKDOWN_HELP = "Markdown: ## for a section heading, - for a list, [text](https://…) for a link."
@@ -40,7 +40,7 @@ class Reviewer(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:reviewer-detail", kwargs={"slug": self.slug})
+        return slug_path("articles:reviewer-detail", self.slug)
 
 
 class ArticleQuerySet(PublishableQuerySet):
@@ -155,7 +155,7 @@ class Article(Publishable):
         self.body_html, self.toc = rendered.html, rendered.toc
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_path("articles:detail", self.slug)
 
     @property
     def is_review_overdue(self):
@@ -221,7 +221,7 @@ class FAQ(Publishable):
         return self.question
 
     def get_absolute_url(self):
-        return reverse("articles:faq-detail", kwargs={"slug": self.slug})
+        return slug_path("articles:faq-detail", self.slug)
 
 
 class TreatmentList(Publishable):
@@ -238,7 +238,11 @@ class TreatmentList(Publishable):
     kind = models.CharField(
         max_length=20, choices=Kind.choices, default=Kind.OTHER, help_text="Lists are grouped by kind."
     )
-    intro = models.TextField(blank=True, help_text="One or two plain sentences introducing the list.")
+    intro = models.TextField(
+        blank=True,
+        help_text="One or two plain sentences introducing the list. "
+        "The list shows on the article page once one of its treatments is published.",
+    )
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="treatment_lists", help_text="The article this list belongs to."
     )
@@ -306,7 +310,7 @@ class Treatment(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:treatment-detail", kwargs={"slug": self.slug})
+        return slug_path("articles:treatment-detail", self.slug)
 
 
 class Trigger(Publishable):
@@ -341,7 +345,7 @@ class Trigger(Publishable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:trigger-detail", kwargs={"slug": self.slug})
+        return slug_path("articles:trigger-detail", self.slug)
 
 
 # One tag vocabulary, with a real foreign key per content type: tag pages and

@@ -2,11 +2,11 @@ import unicodedata
 
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from healthhub.paths import slug_path
 from healthhub.publishing import Publishable, publish_permission
 
 
@@ -37,7 +37,7 @@ class Term(Publishable):
         return self.term
 
     def get_absolute_url(self):
-        return reverse("glossary:term-detail", kwargs={"slug": self.slug})
+        return slug_path("glossary:term-detail", self.slug)
 
     @property
     def alias_list(self):

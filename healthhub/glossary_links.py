@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from glossary.models import Term
+from healthhub.cache import pinned_value
+from healthhub.paths import slug_path
 from healthhub.publishing import Status
 
 VERSION_KEY = "glossary-links:version"
@@ -94,10 +95,8 @@ class Matcher:
         self.valid_until = valid_until
         self.phrases = {}
         exact = {}
-        # reverse() once, not once per term: building for thousands of terms stays quick.
-        url = reverse("glossary:term-detail", args=["--slug--"])
         for term in terms:
-            entry = Entry(term["pk"], url.replace("--slug--", term["slug"]), term["short_definition"])
+            entry = Entry(term["pk"], slug_path("glossary:term-detail", term["slug"]), term["short_definition"])
             names = [term["term"], *(line.strip() for line in term["aliases"].splitlines())]
             for key in filter(None, map(_key, names)):
                 exact.setdefault(key, entry)
@@ -114,27 +113,30 @@ class Matcher:
 
     def find(self, text):
         """(start, end, entry) for each longest match in plain text, left to right, never overlapping."""
+        longest = self.longest
         if text.isascii():
             # lower() is casefold() for ASCII and keeps offsets: no per-word folding.
-            words = list(_WORD.finditer(text.lower()))
-            folded = [word.group() for word in words]
+            lowered = text.lower()
+            folded = _WORD.findall(lowered)
+            # Most text nodes hold no word a term starts with: one pass in C tells.
+            if longest.keys().isdisjoint(folded):
+                return
+            words = list(_WORD.finditer(lowered))
         else:
             words = list(_WORD.finditer(text))
             folded = [_fold(word.group()) for word in words]
-        phrases, longest = self.phrases, self.longest
+        phrases = self.phrases
         count = len(words)
-        i = 0
-        while i < count:
-            most = longest.get(folded[i])
-            if most is None:
-                i += 1
+        free_from = 0  # the first word not inside an earlier match
+        for i in [i for i, word in enumerate(folded) if word in longest]:
+            if i < free_from:
                 continue
             # Extend the phrase word by word, remembering the longest known one,
             # until a gap that cannot be inside a phrase (a comma, a full stop...).
             key = folded[i]
             best, length = phrases.get(key), 1
             previous_end = words[i].end()
-            for j in range(i + 1, min(i + most, count)):
+            for j in range(i + 1, min(i + longest[folded[i]], count)):
                 gap = text[previous_end : words[j].start()]
                 if gap != " ":
                     gap = _gap(gap)
@@ -146,14 +148,13 @@ class Matcher:
                     best, length = entry, j - i + 1
                 previous_end = words[j].end()
             if best is None:
-                i += 1
                 continue
             yield words[i].start(), words[i + length - 1].end(), best
-            i += length
+            free_from = i + length
 
 
 def glossary_version():
-    version = cache.get(VERSION_KEY)
+    version = pinned_value(VERSION_KEY) or cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
