@@ -8,6 +8,8 @@ carries the next scheduled publication time and expires by itself then.
 """
 
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -57,15 +59,48 @@ def _new_version(now):
 
 
 _UNREAD = object()
+# Cache values a visitor's request read once, at its start (see `pinned`).
+_pinned = ContextVar("pinned_cache_values", default=None)
+
+
+def _expired(version, now):
+    return version.next_change_at is not None and now.timestamp() >= version.next_change_at
 
 
 def current_version(stored=_UNREAD):
     """The content version; `stored` is what the cache holds under VERSION_KEY if the caller read it already."""
     now = timezone.now()
+    if stored is _UNREAD:
+        pinned_version = pinned_value(VERSION_KEY)
+        if pinned_version is not None and not _expired(pinned_version, now):
+            return pinned_version
     version = cache.get(VERSION_KEY) if stored is _UNREAD else stored
-    if version is None or (version.next_change_at is not None and now.timestamp() >= version.next_change_at):
+    if version is None or _expired(version, now):
         version = _new_version(now)
     return version
+
+
+@contextmanager
+def pinned(values):
+    """Within the block, `pinned_value(key)` answers from `values` ({cache key: value}), not the cache.
+
+    For visitors' requests, which change nothing: the versions a page is built
+    under (content, glossary) are read once, with the cached page. What the
+    page reads afterwards is newer than they are, so keeping it under them is
+    never stale; a change during the request starts newer versions, under which
+    it is not kept.
+    """
+    token = _pinned.set(values)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def pinned_value(key):
+    """The value pinned for this request under `key`, or None."""
+    values = _pinned.get()
+    return values.get(key) if values else None
 
 
 def content_changed():

@@ -5,7 +5,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.http import http_date
 
-from healthhub.cache import VERSION_KEY, current_version, page_timeout
+from healthhub.cache import VERSION_KEY, current_version, page_timeout, pinned
+from healthhub.glossary_links import VERSION_KEY as GLOSSARY_VERSION_KEY
 
 UNCACHED_PREFIXES = ("/admin/", "/editor/", "/healthz/", "/livez/", "/static/", "/media/")
 
@@ -50,11 +51,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.PAGE_CACHE_SECONDS
-        if not (limit and self.cacheable_request(request)):
+        if not self.cacheable_request(request):
             return self.get_response(request)
+        limit = settings.PAGE_CACHE_SECONDS
         key = f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
-        found = cache.get_many([VERSION_KEY, key])
+        found = cache.get_many([VERSION_KEY, GLOSSARY_VERSION_KEY, *([key] if limit else [])])
         version = current_version(found.get(VERSION_KEY))
         stored = found.get(key)
         if stored is not None and stored[0] == version.number:
@@ -64,8 +65,10 @@ class AnonymousPageCacheMiddleware:
                 response[name] = value
             response["X-Cache"] = "hit"
             return response
-        response = self.get_response(request)
-        if self.cacheable_response(request, response):
+        # The page (and what it keeps per version, e.g. an article's body) reads the versions no more.
+        with pinned({VERSION_KEY: version, GLOSSARY_VERSION_KEY: found.get(GLOSSARY_VERSION_KEY)}):
+            response = self.get_response(request)
+        if limit and self.cacheable_response(request, response):
             response["Last-Modified"] = http_date(version.changed_at)
             headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
             timeout = page_timeout(version, limit)

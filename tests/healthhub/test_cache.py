@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from healthhub import cache as cache_module
+from healthhub import glossary_links
 from healthhub.models import SiteSettings
 from healthhub.publishing import Status
 from tests.factories import ArticleFactory, FAQFactory, TermFactory
@@ -25,7 +27,7 @@ def redis_reachable():
 BACKENDS = [
     pytest.param({"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, id="locmem"),
     pytest.param(
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"},
+        {"BACKEND": "healthhub.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"},
         id="redis",
         marks=pytest.mark.skipif(not redis_reachable(), reason="no Redis server on 127.0.0.1:6379"),
     ),
@@ -137,3 +139,46 @@ def test_faq_change_invalidates_its_article_page(client, page_cache):
         faq.question = "New question?"
         faq.save()
     assert "New question?" in client.get(faq.article.get_absolute_url()).content.decode()
+
+
+def test_a_visitors_request_reads_the_content_version_once(client, page_cache, monkeypatch):
+    article = ArticleFactory(disclaimer="")
+    FAQFactory(article=article)
+    client.get(article.get_absolute_url())
+    reads, inside = [], []
+    real_get, real_get_many = caches["default"].get, caches["default"].get_many
+
+    def get(key, *args, **kwargs):
+        if not inside:  # local memory's get_many() calls get() for each key
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.extend(keys)
+        inside.append(True)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(caches["default"], "get", get)
+    monkeypatch.setattr(caches["default"], "get_many", get_many)
+    with page_cache(execute=True):
+        article.save()  # a new version: the page is rendered again
+    reads.clear()
+    response = client.get(article.get_absolute_url())
+    assert response["X-Cache"] == "miss"
+    # The content and glossary versions, read with the cached page in one round trip.
+    assert reads.count(cache_module.VERSION_KEY) == 1
+    assert reads.count(glossary_links.VERSION_KEY) == 1
+    assert cache_module.pinned_value(cache_module.VERSION_KEY) is None  # nothing stays pinned
+
+
+def test_a_pinned_version_ends_at_the_next_scheduled_change(monkeypatch):
+    now = timezone.now()
+    pinned = cache_module.ContentVersion(number=1, changed_at=now.timestamp(), next_change_at=now.timestamp() + 60)
+    with cache_module.pinned({cache_module.VERSION_KEY: pinned}):
+        assert cache_module.current_version() is pinned
+        monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(seconds=61))
+        assert cache_module.current_version().number != 1
+    assert cache_module.pinned_value(cache_module.VERSION_KEY) is None
