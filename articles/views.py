@@ -1,7 +1,4 @@
-from itertools import groupby
-
 from django.core.cache import cache
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
@@ -11,16 +8,9 @@ from healthhub.cache import current_version
 from healthhub.glossary_links import GlossaryLinker
 from healthhub.views import VisibleMixin
 
+from . import sections
 from .models import FAQ, Article, Reviewer, Treatment, TreatmentList, Trigger
-
-
-def grouped(items, key, labels):
-    """[(label, [items])] in the order of `labels` (a choices list), skipping empty groups."""
-    order = {value: rank for rank, (value, _label) in enumerate(labels)}
-    ordered = sorted(items, key=lambda item: order.get(key(item), len(order)))
-    names = dict(labels)
-    return [(names.get(value, value), list(group)) for value, group in groupby(ordered, key=key)]
-
+from .sections import grouped
 
 # List views build their querysets per request: published() reads the clock.
 
@@ -42,16 +32,9 @@ class ArticleListView(ListView):
         return Article.objects.published().prefetch_related("tags")
 
 
-def number_citations(references, items):
-    """Give each cited reference the number it has in the article's list, for "[2]" links."""
-    numbers = {reference.pk: number for number, reference in enumerate(references, start=1)}
-    for item in items:
-        for reference in item.references.all():
-            reference.number = numbers.get(reference.pk)
-
-
 class ArticleDetailView(VisibleMixin, DetailView):
-    queryset = Article.objects.select_related("reviewed_by").prefetch_related("tags")
+    # The page shows the stored HTML: its Markdown source stays in the database.
+    queryset = Article.objects.select_related("reviewed_by").defer(*Article.markdown_fields)
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -77,32 +60,14 @@ class ArticleDetailView(VisibleMixin, DetailView):
     def render_content(self):
         """(FAQs, the HTML of the body and every section under it, glossary terms linked)."""
         article = self.object
-        # The article is visible (or previewed by staff), so its parts need only their own state.
-        treatments = Treatment.objects.published(parents=False).prefetch_related("references")
-        treatment_lists = article.treatment_lists.published(parents=False).prefetch_related(
-            Prefetch("treatments", queryset=treatments)
-        )
-        faqs = list(article.faqs.published(parents=False).prefetch_related("references"))
-        references = list(article.references.all())
-        treatment_groups = grouped(treatment_lists, lambda t: t.kind, TreatmentList.Kind.choices)
-        cited = [*faqs, *(t for _kind, lists in treatment_groups for tl in lists for t in tl.treatments.all())]
-        number_citations(references, cited)
-        trigger_groups = grouped(article.triggers.published(), lambda t: t.category, Trigger.Category.choices)
-        sections = [
-            ("faqs", "Questions people ask", faqs),
-            ("treatments", "Treatments and self-help", treatment_groups),
-            ("triggers", "Possible triggers", trigger_groups),
-        ]
+        parts = sections.load(article)
         context = {
             "article": article,
-            "faqs": faqs,
-            "treatment_groups": treatment_groups,
-            "trigger_groups": trigger_groups,
-            "toc_extras": [(anchor, label) for anchor, label, items in sections if items],
+            "sections": parts,
+            "toc_extras": parts.toc_extras(),
             "glossary_linker": GlossaryLinker(enabled=article.has_glossary_links),
-            "references": references,
         }
-        return faqs, render_to_string("articles/article_detail_content.html", context, self.request)
+        return parts.faqs, render_to_string("articles/article_detail_content.html", context, self.request)
 
     def structured_data(self, faqs):
         article = self.object
@@ -128,7 +93,7 @@ class FAQListView(ListView):
 
 
 class FAQDetailView(VisibleMixin, DetailView):
-    queryset = FAQ.objects.select_related("article").prefetch_related("tags", "references")
+    queryset = FAQ.objects.select_related("article").prefetch_related("references")
 
     def get_context_data(self, **kwargs):
         faq = self.object
@@ -166,7 +131,7 @@ class TreatmentListView(ListView):
 
 
 class TreatmentDetailView(VisibleMixin, DetailView):
-    queryset = Treatment.objects.select_related("treatment_list__article").prefetch_related("tags", "references")
+    queryset = Treatment.objects.select_related("treatment_list__article").prefetch_related("references")
 
     def get_context_data(self, **kwargs):
         treatment = self.object
@@ -196,7 +161,7 @@ class TriggerListView(ListView):
 
 
 class TriggerDetailView(VisibleMixin, DetailView):
-    queryset = Trigger.objects.prefetch_related("tags")
+    model = Trigger
 
     def get_context_data(self, **kwargs):
         trigger = self.object

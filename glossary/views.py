@@ -41,7 +41,7 @@ class TermListView(ListView):
 
 
 class TermDetailView(VisibleMixin, DetailView):
-    queryset = Term.objects.prefetch_related("tags")
+    model = Term
 
     def get_context_data(self, **kwargs):
         term = self.object

@@ -49,11 +49,14 @@ class PublishableQuerySet(models.QuerySet):
 
         `parents=False` checks the items' own state only: for the children
         listed on a parent's page, once that parent has been found visible
-        (or is being previewed by staff).
+        (or is being previewed by staff). `parents` may also name the parents
+        to check, e.g. ["treatment_list"] for treatments on their article's page.
         """
         now = timezone.now()
         rule = visible_rule(now)
-        for path, optional in self.model.visibility_parents if parents else ():
+        for path, optional in self.model.visibility_parents:
+            if not (parents is True or (parents and path in parents)):
+                continue
             parent = visible_rule(now, f"{path}__")
             if optional:
                 parent |= Q(**{f"{path}__isnull": True})

@@ -62,7 +62,7 @@ def test_treatment_groups_follow_the_order_of_kinds(client):
     TreatmentFactory(treatment_list=TreatmentListFactory(article=article, kind="home_remedy", title="Home"))
     TreatmentFactory(treatment_list=TreatmentListFactory(article=article, kind="acute", title="Attacks"))
     response = client.get(article.get_absolute_url())
-    assert [label for label, _ in response.context["treatment_groups"]] == [
+    assert [label for label, _ in response.context["sections"].treatment_groups] == [
         "Acute treatment",
         "Complementary measure or home remedy",
     ]
@@ -180,24 +180,28 @@ def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
     article = article_with_parts(size, tags)
     get_matcher()  # built once per glossary change, not per page
     current_version()  # worked out once per content change, not per page
-    # The article with its tags, FAQs (+ their references), treatment lists, treatments (+ references),
-    # triggers, the article's references and the standard disclaimer (10); then the stored related
-    # pages (1), none yet: one query for the related pages of every type, and storing them (a
-    # savepoint, the write, its release).
-    with django_assert_num_queries(10 + 1 + 1 + 3):
+    # The article with its tags, FAQs, treatments with their lists, triggers, the article's references,
+    # every citation of its FAQs and treatments (one query for all) and the standard disclaimer (8);
+    # then the stored related pages (1), none yet: one query for the related pages of every type, and
+    # storing them (a savepoint, the write, its release).
+    with django_assert_num_queries(8 + 1 + 1 + 3):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
-    assert 'class="term-link"' in response.content.decode()
+    html = response.content.decode()
+    assert 'class="term-link"' in html
+    # Every FAQ and treatment cites every reference, by its number in the article's list.
+    assert html.count('href="#ref-') == (size + 2 * size) * size
+    assert f">[{size}]</a>" in html
     # Other articles and terms; its own FAQs, treatments and triggers are on the page already.
     assert len(response.context["related"]) == min(2 * size, 8)
-    # With its body, sections and related pages cached: the article with its tags, the FAQs
-    # (for structured data) and the disclaimer.
-    with django_assert_num_queries(4):
+    # With its body, sections and related pages cached: the article with its tags and the FAQs (for
+    # structured data); the disclaimer is read once per content version.
+    with django_assert_num_queries(3):
         again = client.get(article.get_absolute_url())
     assert again.content == response.content
     # After any change elsewhere empties that cache: the page again, reading its stored related pages.
     cache.delete(content_cache_key(article))
-    with django_assert_num_queries(10 + 1):
+    with django_assert_num_queries(7 + 1):
         again = client.get(article.get_absolute_url())
     assert again.content == response.content
 

@@ -167,3 +167,13 @@ def test_items_in_review_are_hidden(model, factory):
 def test_unpublished_by_time_article_is_not_found_by_visitors(client):
     article = ArticleFactory(unpublish_at=timezone.now() - datetime.timedelta(seconds=1))
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_published_can_check_some_parents_only():
+    draft_article = ArticleFactory(status=Status.DRAFT)
+    shown_list = TreatmentListFactory(article=draft_article)
+    in_shown_list = TreatmentFactory(treatment_list=shown_list)
+    in_draft_list = TreatmentFactory(treatment_list=TreatmentListFactory(article=draft_article, status=Status.DRAFT))
+    assert not Treatment.objects.published().exists()  # the article is a draft
+    assert list(Treatment.objects.published(parents=["treatment_list"])) == [in_shown_list]
+    assert set(Treatment.objects.published(parents=False)) == {in_shown_list, in_draft_list}
