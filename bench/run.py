@@ -191,6 +191,10 @@ def bench_database(kind, sizes, duration, connections, workers, workdir, redis_u
             # Bulk inserts send no signals: index everything so that search has real work to do.
             run([PYTHON, "manage.py", "rebuild_search_index", "--no-progress"], env, capture_output=True)
             indexed_s = round(time.time() - started, 1)
+            # Planner statistics, as a database in service keeps them (autovacuum, or SQLite's optimize).
+            run([PYTHON, "-c", "import django; django.setup(); from django.db import connection; "
+                 "connection.cursor().execute('ANALYZE')"],
+                {**env, "DJANGO_SETTINGS_MODULE": "healthhub.settings"})  # fmt: skip
         current = size
         in_process = json.loads(run([PYTHON, "manage.py", "bench_pages"], env, capture_output=True).stdout)
         pages = json.loads(
