@@ -37,24 +37,40 @@ def _publishable_models():
 
 
 def next_scheduled_change(now):
-    """The earliest future moment at which some item's visibility changes by the clock alone."""
+    """The earliest future moment at which some item's visibility changes by the clock alone.
+
+    Only published items change by the clock (a draft waits for an editor), and
+    each question is answered from an index: (status, published_at) and the
+    partial (status, unpublish_at) one. This runs whenever a change starts a new
+    version, so it must not read whole tables.
+    """
+    from healthhub.publishing import Status
+
     moments = []
     for model in _publishable_models():
-        fields = [f.name for f in model._meta.get_fields() if f.name in ("published_at", "unpublish_at")]
-        for name in fields:
-            moment = model.objects.filter(**{f"{name}__gt": now}).aggregate(first=Min(name))["first"]
+        for name in ("published_at", "unpublish_at"):
+            published = model.objects.filter(status=Status.PUBLISHED, **{f"{name}__gt": now})
+            moment = published.aggregate(first=Min(name))["first"]
             if moment:
                 moments.append(moment)
     return min(moments).timestamp() if moments else None
 
 
-def _new_version(now):
+def _new_version(now, replacing=None):
+    """Start a version; after a change every request arriving at once agrees on the first one stored.
+
+    `replacing` is an expired version still in the cache, which is overwritten.
+    """
     version = ContentVersion(
         number=time.time_ns(),
         changed_at=now.timestamp(),
         next_change_at=next_scheduled_change(now),
     )
-    cache.set(VERSION_KEY, version, timeout=None)
+    if replacing is not None:
+        cache.set(VERSION_KEY, version, timeout=None)
+    elif not cache.add(VERSION_KEY, version, timeout=None):
+        # Another request stored one first: pages kept under either would be current, but only one is read back.
+        version = cache.get(VERSION_KEY) or version
     return version
 
 
@@ -75,8 +91,10 @@ def current_version(stored=_UNREAD):
         if pinned_version is not None and not _expired(pinned_version, now):
             return pinned_version
     version = cache.get(VERSION_KEY) if stored is _UNREAD else stored
-    if version is None or _expired(version, now):
+    if version is None:
         version = _new_version(now)
+    elif _expired(version, now):
+        version = _new_version(now, replacing=version)
     return version
 
 

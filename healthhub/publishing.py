@@ -123,6 +123,12 @@ class Publishable(models.Model):
         abstract = True
         indexes = [
             models.Index(fields=["status", "published_at"], name="%(app_label)s_%(class)s_visible"),
+            # Few items have an end; the next one to end is looked up whenever content changes.
+            models.Index(
+                fields=["status", "unpublish_at"],
+                condition=models.Q(unpublish_at__isnull=False),
+                name="%(app_label)s_%(class)s_ends",
+            ),
         ]
 
     def save(self, *args, **kwargs):

@@ -182,3 +182,46 @@ def test_a_pinned_version_ends_at_the_next_scheduled_change(monkeypatch):
         monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(seconds=61))
         assert cache_module.current_version().number != 1
     assert cache_module.pinned_value(cache_module.VERSION_KEY) is None
+
+
+def test_the_next_scheduled_change_is_the_earliest_publication_or_end_of_published_items():
+    now = timezone.now()
+    later = [now + datetime.timedelta(hours=hours) for hours in range(1, 5)]
+    # Drafts change only when an editor publishes them (a save, which starts a new version anyway).
+    ArticleFactory(status=Status.DRAFT, published_at=later[0])
+    FAQFactory(status=Status.DRAFT, published_at=now, unpublish_at=later[0])
+    assert cache_module.next_scheduled_change(now) is None
+
+    ending = TermFactory(published_at=now - datetime.timedelta(days=1), unpublish_at=later[2])
+    assert cache_module.next_scheduled_change(now) == later[2].timestamp()
+    ArticleFactory(published_at=later[1])
+    assert cache_module.next_scheduled_change(now) == later[1].timestamp()
+    FAQFactory(published_at=now - datetime.timedelta(days=1), unpublish_at=later[0] + datetime.timedelta(minutes=1))
+    assert cache_module.next_scheduled_change(now) == (later[0] + datetime.timedelta(minutes=1)).timestamp()
+    # Times already passed are not upcoming.
+    assert cache_module.next_scheduled_change(later[3]) is None
+    ending.delete()
+    assert cache_module.next_scheduled_change(later[1]) is None
+
+
+def test_each_scheduled_change_lookup_has_an_index(django_assert_num_queries):
+    """One lookup per publication field and content type, each matching an index (status first)."""
+    models = cache_module._publishable_models()
+    with django_assert_num_queries(2 * len(models)):
+        cache_module.next_scheduled_change(timezone.now())
+    for model in models:
+        indexed = {tuple(index.fields) for index in model._meta.indexes}
+        assert {("status", "published_at"), ("status", "unpublish_at")} <= indexed, model.__name__
+
+
+def test_requests_starting_a_version_at_once_agree_on_the_first_one_stored(page_cache):
+    caches["default"].delete(cache_module.VERSION_KEY)
+    now = timezone.now()
+    first = cache_module._new_version(now)
+    # A request that found no version either, and finished working it out second.
+    assert cache_module._new_version(now) == first
+    assert cache_module.current_version() == first
+    # An expired version is replaced, not kept.
+    expired = cache_module.ContentVersion(number=1, changed_at=now.timestamp() - 60, next_change_at=now.timestamp() - 1)
+    caches["default"].set(cache_module.VERSION_KEY, expired)
+    assert cache_module.current_version().number not in (1, first.number)
