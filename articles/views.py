@@ -4,25 +4,29 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from healthhub import structured_data
-from healthhub.cache import current_version
+from healthhub.cache import article_content_version, current_version
 from healthhub.glossary_links import GlossaryLinker
 from healthhub.views import VisibleMixin
 
-from . import sections
+from . import content_stamps, sections
 from .models import FAQ, Article, Reviewer, Treatment, TreatmentList, Trigger
 from .sections import grouped
 
 # List views build their querysets per request: published() reads the clock.
 
-# The rendered body and sections of an article, and its related pages, change only
-# with the content version (any change to content, tags or glossary terms, or a
-# scheduled publication), which is part of the key; the timeout only frees memory
-# held by old versions.
+# The rendered body and sections of an article are kept under the article's row, the
+# article content version and its stamp (articles/content_stamps.py); its related pages
+# under the content version (any change to content, tags or glossary terms, or a
+# scheduled publication). The timeout only frees memory held by old versions.
 CONTENT_CACHE_SECONDS = 24 * 3600
 
 
 def content_cache_key(article):
-    return f"article-content:{article.pk}:{current_version().number}"
+    return f"article-content:{article.pk}:{article.updated_at.timestamp()}:{article_content_version().number}"
+
+
+def related_cache_key(article):
+    return f"article-related:{article.pk}:{current_version().number}"
 
 
 class ArticleListView(ListView):
@@ -38,27 +42,43 @@ class ArticleDetailView(VisibleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        # Staff may be previewing: their pages neither come from the cache nor go into it.
-        key = None if self.request.user.is_staff else content_cache_key(article)
-        cached = cache.get(key) if key else None
-        if cached is None:
-            faqs, article_content = self.render_content()
+        if self.request.user.is_staff:
+            # Staff may be previewing: their pages neither come from the cache nor go into it.
+            article_content, faq_block = self.render_content()
             related = self.related(article)
-            if key:
-                cache.set(key, (article_content, related), CONTENT_CACHE_SECONDS)
         else:
-            # Only the structured data still needs the FAQs; their rendering is cached.
-            faqs = list(article.faqs.published(parents=False))
-            article_content, related = cached
+            article_content, faq_block, related = self.cached_content(article)
         return super().get_context_data(
             article_content=article_content,
             related=related,
-            structured_data=self.structured_data(faqs),
+            structured_data=self.structured_data(faq_block),
             **kwargs,
         )
 
+    def cached_content(self, article):
+        """(content HTML, FAQ structured data, related pages), each from the cache while it is current."""
+        content_key, related_key, stamp_key = (
+            content_cache_key(article),
+            related_cache_key(article),
+            content_stamps.key(article.pk),
+        )
+        found = cache.get_many([content_key, related_key, stamp_key])
+        # Read before the sections: a change from here on deletes the stamp, so what is kept below is not read back.
+        stamp = content_stamps.current(article.pk, found.get(stamp_key))
+        kept = found.get(content_key)
+        if kept is not None and kept[0] == stamp:
+            _stamp, article_content, faq_block = kept
+        else:
+            article_content, faq_block = self.render_content()
+            cache.set(content_key, (stamp, article_content, faq_block), CONTENT_CACHE_SECONDS)
+        related = found.get(related_key)
+        if related is None:
+            related = self.related(article)
+            cache.set(related_key, related, CONTENT_CACHE_SECONDS)
+        return article_content, faq_block, related
+
     def render_content(self):
-        """(FAQs, the HTML of the body and every section under it, glossary terms linked)."""
+        """(the HTML of the body and every section under it, glossary terms linked; the FAQs' structured data)."""
         article = self.object
         parts = sections.load(article)
         context = {
@@ -67,9 +87,10 @@ class ArticleDetailView(VisibleMixin, DetailView):
             "toc_extras": parts.toc_extras(),
             "glossary_linker": GlossaryLinker(enabled=article.has_glossary_links),
         }
-        return parts.faqs, render_to_string("articles/article_detail_content.html", context, self.request)
+        faq_block = structured_data.faq_page(self.request, parts.faqs) if parts.faqs else None
+        return render_to_string("articles/article_detail_content.html", context, self.request), faq_block
 
-    def structured_data(self, faqs):
+    def structured_data(self, faq_block):
         article = self.object
         crumbs = [
             ("Home", reverse("home")),
@@ -80,8 +101,8 @@ class ArticleDetailView(VisibleMixin, DetailView):
             structured_data.article_page(self.request, article),
             structured_data.breadcrumb_list(self.request, crumbs),
         ]
-        if faqs:
-            blocks.append(structured_data.faq_page(self.request, faqs))
+        if faq_block:
+            blocks.append(faq_block)
         return blocks
 
 

@@ -18,6 +18,12 @@ from django.db.models import Min
 from django.utils import timezone
 
 VERSION_KEY = "content-version"
+# The article pages' own content (body and sections) is kept under this second
+# version and a stamp per article (articles/content_stamps.py): saves that touch
+# those stamps leave it as it is, and every other change starts a new one.
+ARTICLE_CONTENT_VERSION_KEY = "content-version:article-content"
+# Models whose changes touch the stamps of the articles they show on (registered by articles.content_stamps).
+STAMPED_MODELS = set()
 WATCHED_APPS = {"articles", "glossary", "taggit"}
 # healthhub's own tables are indexes and caches, except the site settings every article page shows.
 WATCHED_MODELS = {"healthhub.sitesettings"}
@@ -56,7 +62,7 @@ def next_scheduled_change(now):
     return min(moments).timestamp() if moments else None
 
 
-def _new_version(now, replacing=None):
+def _new_version(now, key=VERSION_KEY, replacing=None):
     """Start a version; after a change every request arriving at once agrees on the first one stored.
 
     `replacing` is an expired version still in the cache, which is overwritten.
@@ -67,10 +73,10 @@ def _new_version(now, replacing=None):
         next_change_at=next_scheduled_change(now),
     )
     if replacing is not None:
-        cache.set(VERSION_KEY, version, timeout=None)
-    elif not cache.add(VERSION_KEY, version, timeout=None):
+        cache.set(key, version, timeout=None)
+    elif not cache.add(key, version, timeout=None):
         # Another request stored one first: pages kept under either would be current, but only one is read back.
-        version = cache.get(VERSION_KEY) or version
+        version = cache.get(key) or version
     return version
 
 
@@ -83,19 +89,24 @@ def _expired(version, now):
     return version.next_change_at is not None and now.timestamp() >= version.next_change_at
 
 
-def current_version(stored=_UNREAD):
-    """The content version; `stored` is what the cache holds under VERSION_KEY if the caller read it already."""
+def current_version(stored=_UNREAD, key=VERSION_KEY):
+    """The content version (or the one under `key`); `stored` is what the cache holds there if the caller read it."""
     now = timezone.now()
     if stored is _UNREAD:
-        pinned_version = pinned_value(VERSION_KEY)
+        pinned_version = pinned_value(key)
         if pinned_version is not None and not _expired(pinned_version, now):
             return pinned_version
-    version = cache.get(VERSION_KEY) if stored is _UNREAD else stored
+    version = cache.get(key) if stored is _UNREAD else stored
     if version is None:
-        version = _new_version(now)
+        version = _new_version(now, key)
     elif _expired(version, now):
-        version = _new_version(now, replacing=version)
+        version = _new_version(now, key, replacing=version)
     return version
+
+
+def article_content_version(stored=_UNREAD):
+    """The version the article pages' own content is kept under (see ARTICLE_CONTENT_VERSION_KEY)."""
+    return current_version(stored, key=ARTICLE_CONTENT_VERSION_KEY)
 
 
 @contextmanager
@@ -121,9 +132,15 @@ def pinned_value(key):
     return values.get(key) if values else None
 
 
-def content_changed():
-    """Start a new content version once the current transaction commits."""
-    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+def content_changed(*, article_content=True):
+    """Start a new content version once the current transaction commits.
+
+    Also a new article content version, unless `article_content` is False: the
+    change shows in no article's content, or it touched the stamps of every
+    article whose content shows it (articles/content_stamps.py).
+    """
+    keys = [VERSION_KEY, ARTICLE_CONTENT_VERSION_KEY] if article_content else [VERSION_KEY]
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def page_timeout(version, limit):
@@ -135,4 +152,4 @@ def page_timeout(version, limit):
 
 def on_model_change(sender, **kwargs):
     if sender._meta.app_label in WATCHED_APPS or sender._meta.label_lower in WATCHED_MODELS:
-        content_changed()
+        content_changed(article_content=sender not in STAMPED_MODELS)

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.http import http_date
 
-from healthhub.cache import VERSION_KEY, current_version, page_timeout, pinned
+from healthhub.cache import ARTICLE_CONTENT_VERSION_KEY, VERSION_KEY, current_version, page_timeout, pinned
 from healthhub.glossary_links import VERSION_KEY as GLOSSARY_VERSION_KEY
 
 UNCACHED_PREFIXES = ("/admin/", "/editor/", "/healthz/", "/livez/", "/static/", "/media/")
@@ -55,7 +55,8 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         limit = settings.PAGE_CACHE_SECONDS
         key = f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
-        found = cache.get_many([VERSION_KEY, GLOSSARY_VERSION_KEY, *([key] if limit else [])])
+        versions = [VERSION_KEY, ARTICLE_CONTENT_VERSION_KEY, GLOSSARY_VERSION_KEY]
+        found = cache.get_many([*versions, *([key] if limit else [])])
         version = current_version(found.get(VERSION_KEY))
         stored = found.get(key)
         if stored is not None and stored[0] == version.number:
@@ -66,7 +67,7 @@ class AnonymousPageCacheMiddleware:
             response["X-Cache"] = "hit"
             return response
         # The page (and what it keeps per version, e.g. an article's body) reads the versions no more.
-        with pinned({VERSION_KEY: version, GLOSSARY_VERSION_KEY: found.get(GLOSSARY_VERSION_KEY)}):
+        with pinned({**{name: found.get(name) for name in versions}, VERSION_KEY: version}):
             response = self.get_response(request)
         if limit and self.cacheable_response(request, response):
             response["Last-Modified"] = http_date(version.changed_at)

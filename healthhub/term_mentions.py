@@ -95,8 +95,9 @@ def index(key, pks):
             TermMention.objects.filter(content_type=key, object_id__in=chunk).delete()
             TermMention.objects.bulk_create(found)
     # The save that led here started a new content version before this ran: a term page
-    # cached in between would keep the old list, so start another one.
-    content_changed()
+    # cached in between would keep the old list, so start another one. Articles' content
+    # does not show these lists.
+    content_changed(article_content=False)
 
 
 def _name_words(name):

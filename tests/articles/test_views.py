@@ -2,12 +2,14 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import content_stamps
 from articles.models import FAQ, Article, Treatment, Trigger
 from articles.views import content_cache_key
-from healthhub.cache import current_version
+from healthhub.cache import article_content_version, current_version
 from healthhub.glossary_links import get_matcher
 from healthhub.publishing import Status
 from tests.factories import (
@@ -175,11 +177,13 @@ def article_with_parts(n, tags):
 
 
 @pytest.mark.parametrize("size", [1, 8])
-def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
+def test_article_page_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks, size
+):
     tags = [f"tag {i}" for i in range(size)]
     article = article_with_parts(size, tags)
     get_matcher()  # built once per glossary change, not per page
-    current_version()  # worked out once per content change, not per page
+    current_version(), article_content_version()  # worked out once per content change, not per page
     # The article with its tags, FAQs, treatments with their lists, triggers, the article's references,
     # every citation of its FAQs and treatments (one query for all) and the standard disclaimer (8);
     # then the stored related pages (1), none yet: one query for the related pages of every type, and
@@ -194,14 +198,24 @@ def test_article_page_runs_a_fixed_number_of_queries(client, django_assert_num_q
     assert f">[{size}]</a>" in html
     # Other articles and terms; its own FAQs, treatments and triggers are on the page already.
     assert len(response.context["related"]) == min(2 * size, 8)
-    # With its body, sections and related pages cached: the article with its tags and the FAQs (for
-    # structured data); the disclaimer is read once per content version.
-    with django_assert_num_queries(3):
+    # With its body, sections and related pages cached: the article with its tags; the disclaimer is
+    # read once per content version.
+    with django_assert_num_queries(2):
         again = client.get(article.get_absolute_url())
     assert again.content == response.content
-    # After any change elsewhere empties that cache: the page again, reading its stored related pages.
-    cache.delete(content_cache_key(article))
-    with django_assert_num_queries(7 + 1):
+    # A change to another article starts a new content version, but this article's body and sections
+    # are kept: the article with its tags, the disclaimer, the stored related pages.
+    with django_capture_on_commit_callbacks(execute=True):
+        FAQFactory(article=ArticleFactory(tags=["elsewhere"]))
+    current_version()
+    with django_assert_num_queries(4):
+        again = client.get(article.get_absolute_url())
+    assert again.content == response.content
+    # A change to one of its own parts (an FAQ carrying its tags): the whole page again, as at first.
+    with django_capture_on_commit_callbacks(execute=True):
+        article.faqs.first().save()
+    current_version()
+    with django_assert_num_queries(8 + 1 + 1 + 3):
         again = client.get(article.get_absolute_url())
     assert again.content == response.content
 
@@ -217,8 +231,22 @@ def test_detail_pages_show_related_pages_of_every_type(client, factory):
     assert "Related pages" in html and "Sleep article" in html and "Melatonin" in html
 
 
+SENTINEL = "Served from the cache."
+
+
+def keep_sentinel(article):
+    """Put a recognisable text in the cache as the article's current content; returns the entry."""
+    entry = (content_stamps.current(article.pk), SENTINEL, None)
+    cache.set(content_cache_key(article), entry)
+    return entry
+
+
+def shown_from_cache(client, article):
+    return SENTINEL in client.get(article.get_absolute_url()).content.decode()
+
+
 class TestCachedArticleContent:
-    """The body and sections of an article page are kept per content version."""
+    """The body and sections of an article page are kept until something they show changes."""
 
     def test_a_changed_faq_answer_shows_once_saved(self, client, committed):
         with committed():
@@ -254,15 +282,20 @@ class TestCachedArticleContent:
         assert "Draft words." in staff_client.get(draft.get_absolute_url()).content.decode()
         assert cache.get(content_cache_key(draft)) is None
         visible = ArticleFactory(body="Visible words.")
-        cache.set(content_cache_key(visible), ("Served from the cache.", []))
+        kept = keep_sentinel(visible)
         html = staff_client.get(visible.get_absolute_url()).content.decode()
-        assert "Visible words." in html and "Served from the cache." not in html
-        assert cache.get(content_cache_key(visible)) == ("Served from the cache.", [])
+        assert "Visible words." in html and SENTINEL not in html
+        assert cache.get(content_cache_key(visible)) == kept
 
     def test_visitors_get_the_cached_content(self, client):
         article = ArticleFactory(body="Fresh words.")
-        cache.set(content_cache_key(article), ("Served from the cache.", []))
-        assert "Served from the cache." in client.get(article.get_absolute_url()).content.decode()
+        keep_sentinel(article)
+        assert SENTINEL in client.get(article.get_absolute_url()).content.decode()
+
+    def test_content_kept_under_an_old_stamp_is_not_served(self, client):
+        article = ArticleFactory(body="Fresh words.")
+        cache.set(content_cache_key(article), (content_stamps.current(article.pk) - 1, SENTINEL, None))
+        assert "Fresh words." in client.get(article.get_absolute_url()).content.decode()
 
     def test_a_newly_tagged_page_joins_the_related_pages_once_saved(self, client, committed):
         with committed():
@@ -272,3 +305,109 @@ class TestCachedArticleContent:
         with committed():
             trigger.tags.add("sleep")
         assert "Late coffee" in client.get(article.get_absolute_url()).content.decode()
+
+
+class Parts:
+    """An article with one of every part its page shows, and another article with its own."""
+
+    def __init__(self):
+        self.article = ArticleFactory(title="Cluster headache")
+        self.reference = ReferenceFactory(article=self.article, title="Headache guideline")
+        self.faq = FAQFactory(article=self.article, question="Does oxygen help?")
+        self.faq.references.add(self.reference)
+        self.treatment_list = TreatmentListFactory(article=self.article, title="Acute relief")
+        self.treatment = TreatmentFactory(treatment_list=self.treatment_list, name="High-flow oxygen")
+        self.treatment.references.add(self.reference)
+        self.trigger = TriggerFactory(name="Alcohol")
+        self.trigger.articles.add(self.article)
+        self.other = ArticleFactory(title="Migraine")
+        self.other_faq = FAQFactory(article=self.other, question="Is it hereditary?")
+        self.other_list = TreatmentListFactory(article=self.other, title="Prevention")
+        self.other_trigger = TriggerFactory(name="Bright light")
+        self.other_trigger.articles.add(self.other)
+
+
+def edit(item, **values):
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.save()
+
+
+# Each changes something the article's page shows, through the path an editor or a command takes.
+CHANGES_TO_THE_ARTICLES_CONTENT = {
+    "faq edited": lambda p: edit(p.faq, answer="Breathing pure oxygen eases many attacks."),
+    "faq moved to another article": lambda p: edit(p.faq, article=p.other),
+    "faq deleted": lambda p: p.faq.delete(),
+    "faq unpublished in bulk": lambda p: FAQ.objects.filter(pk=p.faq.pk).update(status=Status.DRAFT),
+    "treatment edited": lambda p: edit(p.treatment, name="Oxygen by mask"),
+    "treatment moved to another article's list": lambda p: edit(p.treatment, treatment_list=p.other_list),
+    "treatment list retitled": lambda p: edit(p.treatment_list, title="During an attack"),
+    "treatment list deleted": lambda p: p.treatment_list.delete(),
+    "trigger renamed": lambda p: edit(p.trigger, name="Alcohol and wine"),
+    "trigger deleted": lambda p: p.trigger.delete(),
+    "trigger unlinked, from the trigger": lambda p: p.trigger.articles.remove(p.article),
+    "trigger unlinked, from the article": lambda p: p.article.triggers.remove(p.trigger),
+    "trigger's articles cleared": lambda p: p.trigger.articles.clear(),
+    "trigger linked": lambda p: p.other_trigger.articles.add(p.article),
+    "trigger linked, from the article": lambda p: p.article.triggers.set([p.trigger, p.other_trigger]),
+    "reference retitled": lambda p: edit(p.reference, title="Cluster headache guideline"),
+    "reference deleted": lambda p: p.reference.delete(),
+    "citation removed": lambda p: p.faq.references.remove(p.reference),
+    "citation removed, from the reference": lambda p: p.reference.treatments.remove(p.treatment),
+    "another article's faq moved here": lambda p: edit(p.other_faq, article=p.article),
+    "another article's list moved here": lambda p: edit(p.other_list, article=p.article),
+    "the article edited": lambda p: edit(p.article, summary="What helps during an attack."),
+    "glossary term added": lambda p: TermFactory(term="oxygen"),
+}
+
+CHANGES_ELSEWHERE = {
+    "another article's faq edited": lambda p: edit(p.other_faq, answer="Often, yes."),
+    "another article's list deleted": lambda p: p.other_list.delete(),
+    "another article's trigger renamed": lambda p: edit(p.other_trigger, name="Flickering light"),
+    "another article edited": lambda p: edit(p.other, summary="A throbbing headache."),
+    "another article's trigger linked to it": lambda p: p.other_trigger.articles.add(ArticleFactory()),
+}
+
+
+class TestArticleContentFollowsItsParts:
+    """An article's cached content is rendered again when, and only when, something it shows changes."""
+
+    def cached_parts(self, client, committed):
+        with committed():
+            parts = Parts()
+        client.get(parts.article.get_absolute_url())
+        keep_sentinel(parts.article)
+        assert shown_from_cache(client, parts.article)
+        return parts
+
+    @pytest.mark.parametrize("change", CHANGES_TO_THE_ARTICLES_CONTENT.values(), ids=CHANGES_TO_THE_ARTICLES_CONTENT)
+    def test_a_change_it_shows_renders_it_again(self, client, committed, change):
+        parts = self.cached_parts(client, committed)
+        with committed():
+            change(parts)
+        assert not shown_from_cache(client, parts.article)
+
+    @pytest.mark.parametrize("change", CHANGES_ELSEWHERE.values(), ids=CHANGES_ELSEWHERE)
+    def test_a_change_elsewhere_keeps_it(self, client, committed, change):
+        parts = self.cached_parts(client, committed)
+        with committed():
+            change(parts)
+        assert shown_from_cache(client, parts.article)
+
+    def test_a_change_rolled_back_keeps_it(self, client, committed):
+        parts = self.cached_parts(client, committed)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            edit(parts.faq, answer="Never saved.")
+            raise RuntimeError
+        with committed():
+            pass
+        assert shown_from_cache(client, parts.article)
+
+    def test_what_it_shows_after_a_change_is_the_change(self, client, committed):
+        parts = self.cached_parts(client, committed)
+        with committed():
+            edit(parts.trigger, name="Alcohol and wine")
+            edit(parts.faq, article=parts.other)
+        html = client.get(parts.article.get_absolute_url()).content.decode()
+        assert "Alcohol and wine" in html and "Does oxygen help?" not in html
+        assert "Does oxygen help?" in client.get(parts.other.get_absolute_url()).content.decode()
