@@ -1,3 +1,5 @@
+import time
+
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +25,10 @@ CONTENT_CACHE_SECONDS = 24 * 3600
 
 def content_cache_key(article):
     return f"article-content:{article.pk}:{article.updated_at.timestamp()}:{article_content_version().number}"
+
+
+def _past(moment):
+    return moment is not None and time.time() >= moment
 
 
 def related_cache_key(article):
@@ -66,11 +72,13 @@ class ArticleDetailView(VisibleMixin, DetailView):
         # Read before the sections: a change from here on deletes the stamp, so what is kept below is not read back.
         stamp = content_stamps.current(article.pk, found.get(stamp_key))
         kept = found.get(content_key)
-        if kept is not None and kept[0] == stamp:
-            _stamp, article_content, faq_block = kept
+        if kept is not None and kept[0] == stamp and not _past(kept[1]):
+            _stamp, _until, article_content, faq_block = kept
         else:
             article_content, faq_block = self.render_content()
-            cache.set(content_key, (stamp, article_content, faq_block), CONTENT_CACHE_SECONDS)
+            # A part may be scheduled: the content version knows the next time anything's visibility changes.
+            until = current_version().next_change_at
+            cache.set(content_key, (stamp, until, article_content, faq_block), CONTENT_CACHE_SECONDS)
         related = found.get(related_key)
         if related is None:
             related = self.related(article)

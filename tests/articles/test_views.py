@@ -236,7 +236,7 @@ SENTINEL = "Served from the cache."
 
 def keep_sentinel(article):
     """Put a recognisable text in the cache as the article's current content; returns the entry."""
-    entry = (content_stamps.current(article.pk), SENTINEL, None)
+    entry = (content_stamps.current(article.pk), None, SENTINEL, None)
     cache.set(content_cache_key(article), entry)
     return entry
 
@@ -294,7 +294,7 @@ class TestCachedArticleContent:
 
     def test_content_kept_under_an_old_stamp_is_not_served(self, client):
         article = ArticleFactory(body="Fresh words.")
-        cache.set(content_cache_key(article), (content_stamps.current(article.pk) - 1, SENTINEL, None))
+        cache.set(content_cache_key(article), (content_stamps.current(article.pk) - 1, None, SENTINEL, None))
         assert "Fresh words." in client.get(article.get_absolute_url()).content.decode()
 
     def test_a_newly_tagged_page_joins_the_related_pages_once_saved(self, client, committed):
@@ -411,3 +411,15 @@ class TestArticleContentFollowsItsParts:
         html = client.get(parts.article.get_absolute_url()).content.decode()
         assert "Alcohol and wine" in html and "Does oxygen help?" not in html
         assert "Does oxygen help?" in client.get(parts.other.get_absolute_url()).content.decode()
+
+    def test_a_scheduled_faq_appears_when_its_time_comes(self, client, committed, monkeypatch):
+        parts = self.cached_parts(client, committed)
+        soon = timezone.now() + datetime.timedelta(seconds=30)
+        with committed():
+            FAQFactory(article=parts.article, question="Can I fly?", published_at=soon)
+        client.get(parts.article.get_absolute_url())  # kept again, without it
+        assert "Can I fly?" not in client.get(parts.article.get_absolute_url()).content.decode()
+        later = soon + datetime.timedelta(seconds=1)
+        monkeypatch.setattr(timezone, "now", lambda: later)
+        monkeypatch.setattr("time.time", lambda: later.timestamp())
+        assert "Can I fly?" in client.get(parts.article.get_absolute_url()).content.decode()
