@@ -96,7 +96,8 @@ PARTS = (FAQ, TreatmentList, Treatment, Trigger, Reference)
 
 def connect():
     for model in PARTS:
-        pre_save.connect(_before_change, sender=model, dispatch_uid=f"content-stamp-before-save-{model.__name__}")
+        if model is not Trigger:  # a trigger's links are not changed by saving its row
+            pre_save.connect(_before_change, sender=model, dispatch_uid=f"content-stamp-before-save-{model.__name__}")
         post_save.connect(_saved, sender=model, dispatch_uid=f"content-stamp-save-{model.__name__}")
         pre_delete.connect(_before_change, sender=model, dispatch_uid=f"content-stamp-delete-{model.__name__}")
     m2m_changed.connect(_trigger_links_changed, sender=Trigger.articles.through, dispatch_uid="content-stamp-triggers")

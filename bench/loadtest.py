@@ -1,12 +1,13 @@
 """Load test: visitors and editors at the same time (`make loadtest`).
 
-gunicorn serves the site in production settings; wrk keeps 64 connections busy
-for 60 seconds on article and search pages, while an editor process saves
-articles and FAQs in transactions as fast as it can. At the end every saved
-value is read back. The run fails if any request errored, any save failed, or
-any save was lost.
+gunicorn serves the site in production settings; after one visit of each
+address (as a site in service has had; --no-warm-up skips it), wrk keeps 64
+connections busy for 60 seconds on article and search pages, while an editor
+process saves articles and FAQs in transactions (2 a second by default). At
+the end every saved value is read back. The run fails if any request errored
+or timed out, any save failed, or any save was lost.
 
-    .venv/bin/python bench/loadtest.py [--database postgres|sqlite] [--seconds 60] [--connections 64]
+    .venv/bin/python bench/loadtest.py [--database postgres|sqlite] [--articles 1000] [--seconds 60]
 """
 
 import argparse
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import PORT, ROOT, base_env, clear_cache, fresh_database, load, wait_until_up  # noqa: E402
+from bench.run import PORT, ROOT, base_env, clear_cache, fresh_database, load, wait_until_up, warm  # noqa: E402
 
 PYTHON = sys.executable
 
@@ -93,6 +94,13 @@ def main():
         help="gunicorn workers (default: one per core; with 2 per core + 1, gunicorn.conf.py's default, "
         "the same machine timed out 626 requests instead of 16-26 at 10,000 articles)",
     )
+    parser.add_argument(
+        "--no-warm-up",
+        dest="warm_up",
+        action="store_false",
+        help="Start the load on a cold site (nothing cached, no related lists stored) instead of after one "
+        "visit of each address.",
+    )
     parser.add_argument("--editor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.editor:
@@ -121,6 +129,8 @@ def main():
         )  # fmt: skip
         try:
             wait_until_up(f"http://127.0.0.1:{PORT}/livez/")
+            if args.warm_up:
+                warm(paths, 1)  # as a site in service has been visited: related lists stored, pages cached
             editors = subprocess.Popen(
                 [PYTHON, __file__, "--editor", "--seconds", str(args.seconds),
                  "--saves-per-second", str(args.saves_per_second)],
@@ -132,7 +142,7 @@ def main():
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-    report = {"database": args.database, "articles": args.articles, "workers": args.workers,
+    report = {"database": args.database, "articles": args.articles, "workers": args.workers, "warm_up": args.warm_up,
               "connections": args.connections, "seconds": args.seconds,
               "saves_per_second": args.saves_per_second, "visitors": visitors, "editors": saved}  # fmt: skip
     print(json.dumps(report, indent=2))

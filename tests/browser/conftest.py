@@ -59,7 +59,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-
 class OneRequestAtATimeServer(ThreadedWSGIServer):
     """The live server, answering one request at a time when its threads share one database connection.
 
