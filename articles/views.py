@@ -1,12 +1,10 @@
-import time
-
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from healthhub import structured_data
-from healthhub.cache import article_content_version, current_version
+from healthhub.cache import article_content_version, current_version, passed
 from healthhub.glossary_links import GlossaryLinker
 from healthhub.views import VisibleMixin
 
@@ -25,10 +23,6 @@ CONTENT_CACHE_SECONDS = 24 * 3600
 
 def content_cache_key(article):
     return f"article-content:{article.pk}:{article.updated_at.timestamp()}:{article_content_version().number}"
-
-
-def _past(moment):
-    return moment is not None and time.time() >= moment
 
 
 def related_cache_key(article):
@@ -72,7 +66,7 @@ class ArticleDetailView(VisibleMixin, DetailView):
         # Read before the sections: a change from here on deletes the stamp, so what is kept below is not read back.
         stamp = content_stamps.current(article.pk, found.get(stamp_key))
         kept = found.get(content_key)
-        if kept is not None and kept[0] == stamp and not _past(kept[1]):
+        if kept is not None and kept[0] == stamp and not passed(kept[1]):
             _stamp, _until, article_content, faq_block = kept
         else:
             article_content, faq_block = self.render_content()

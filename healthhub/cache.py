@@ -85,8 +85,13 @@ _UNREAD = object()
 _pinned = ContextVar("pinned_cache_values", default=None)
 
 
+def passed(moment, now=None):
+    """Whether `moment` (Unix time, or None for never) has come: what is kept until then is stale."""
+    return moment is not None and (now or timezone.now()).timestamp() >= moment
+
+
 def _expired(version, now):
-    return version.next_change_at is not None and now.timestamp() >= version.next_change_at
+    return passed(version.next_change_at, now)
 
 
 def current_version(stored=_UNREAD, key=VERSION_KEY):
