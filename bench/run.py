@@ -206,14 +206,20 @@ def bench_database(kind, sizes, duration, connections, workers, workdir, redis_u
             ).stdout
         )  # fmt: skip
         clear_cache(env)
+        server_log = workdir / "gunicorn.log"
         server = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "healthhub.wsgi", "-c", "gunicorn.conf.py"],
             cwd=ROOT,
             env={**env, "GUNICORN_BIND": f"127.0.0.1:{PORT}", "GUNICORN_WORKERS": str(workers),
                  "GUNICORN_ACCESS_LOG": "/dev/null"},
+            stderr=server_log.open("w"),
         )  # fmt: skip
         try:
-            wait_until_up(f"http://127.0.0.1:{PORT}/livez/")
+            try:
+                wait_until_up(f"http://127.0.0.1:{PORT}/livez/")
+            except RuntimeError:
+                sys.stderr.write(server_log.read_text())  # why it did not start
+                raise
             for paths in pages.values():
                 # Shared Redis: one visit caches a page for every worker; local memory: one per worker, roughly.
                 warm(paths, 1 if redis_url else workers)
@@ -231,6 +237,8 @@ def bench_database(kind, sizes, duration, connections, workers, workdir, redis_u
                 "index_seconds": indexed_s,
                 "in_process": in_process,
                 "http": http,
+                # A recycled worker (gunicorn's max_requests) starts with empty per-process caches.
+                "worker_restarts": server_log.read_text().count("Autorestarting worker"),
             }
         )
         print(f"[{kind}] {size} articles done", file=sys.stderr)
@@ -256,7 +264,9 @@ def table(report):
                     f"{local.get('repeat_ms_median')} | "
                     f"{local.get('html_bytes_median', 0) / 1024:.1f} |"
                 )
-        lines.append(f"\nWorker resident memory after the largest run (MB): {db['worker_rss_mb']}")
+        restarts = ", ".join(f"{size['articles']:,}: {size.get('worker_restarts')}" for size in db["sizes"])
+        lines.append(f"\nWorkers recycled during the load (gunicorn max_requests), by size: {restarts}")
+        lines.append(f"Worker resident memory after the largest run (MB): {db['worker_rss_mb']}")
         lines.append(f"Public CSS+JS: {db['static']['raw_bytes']} bytes raw, {db['static']['gzip_bytes']} gzip")
     return "\n".join(lines)
 
@@ -285,7 +295,7 @@ def main():
     report = {
         "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "settings": vars(args),
+        "settings": {**vars(args), "gunicorn_max_requests": os.environ.get("GUNICORN_MAX_REQUESTS", "default")},
         "databases": [],
     }
     with tempfile.TemporaryDirectory() as tmp:
