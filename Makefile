@@ -66,7 +66,7 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
 .PHONY: bench
-bench: venv  ## Load benchmark: 1k/10k/100k articles on SQLite and PostgreSQL (needs wrk; about 2 hours)
+bench: venv  ## Load benchmark: 1k/10k/100k articles on SQLite and PostgreSQL (needs wrk; about 45 minutes)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 .PHONY: loadtest
