@@ -15,7 +15,7 @@ keepalive = 5
 # Recycle workers now and then so that memory cannot creep up over weeks, but rarely: a new worker
 # starts with empty per-process caches (templates, database connection, glossary matcher), and while
 # it warms up the requests behind it wait. Recycling every 5,000 requests put the bench's p99 at
-# 56-178 ms against 5-13 ms without (docs/performance.md); 100,000 is hours at ordinary traffic.
+# 11-178 ms against 5-13 ms without (docs/performance.md); 100,000 is hours at ordinary traffic.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
 # Only the reverse proxy may say the request was HTTPS (X-Forwarded-Proto).

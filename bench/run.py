@@ -207,12 +207,13 @@ def bench_database(kind, sizes, duration, connections, workers, workdir, redis_u
         )  # fmt: skip
         clear_cache(env)
         server_log = workdir / "gunicorn.log"
+        log_file = server_log.open("w")
         server = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "healthhub.wsgi", "-c", "gunicorn.conf.py"],
             cwd=ROOT,
             env={**env, "GUNICORN_BIND": f"127.0.0.1:{PORT}", "GUNICORN_WORKERS": str(workers),
                  "GUNICORN_ACCESS_LOG": "/dev/null"},
-            stderr=server_log.open("w"),
+            stderr=log_file,
         )  # fmt: skip
         try:
             try:
@@ -230,6 +231,7 @@ def bench_database(kind, sizes, duration, connections, workers, workdir, redis_u
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+            log_file.close()
         results.append(
             {
                 "articles": size,
