@@ -23,7 +23,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_sav
 from taggit.models import Tag
 
 from glossary.models import PendingMention, TermMention
-from healthhub.cache import STAMPED_MODELS
+from healthhub.cache import STAMPED_MODELS, first_stored
 
 from .models import FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger
 
@@ -37,11 +37,7 @@ def key(article_id):
 def current(article_id, stored=_UNREAD):
     """The article's stamp; `stored` is what the cache holds under `key(article_id)` if the caller read it."""
     stamp = cache.get(key(article_id)) if stored is _UNREAD else stored
-    if stamp is None:
-        stamp = time.time_ns()
-        if not cache.add(key(article_id), stamp, timeout=None):
-            stamp = cache.get(key(article_id)) or stamp
-    return stamp
+    return first_stored(key(article_id), time.time_ns()) if stamp is None else stamp
 
 
 def touch(article_ids):
@@ -64,12 +60,8 @@ def _articles_showing(model, pk):
     return list(rows)
 
 
-def _before_change(sender, instance, **kwargs):
-    # The articles it shows on before the save or delete: it may move to another article.
-    touch(_articles_showing(sender, instance.pk))
-
-
-def _saved(sender, instance, **kwargs):
+def _changing(sender, instance, **kwargs):
+    # Before a save or delete and after a save: a part may move from one article to another.
     touch(_articles_showing(sender, instance.pk))
 
 
@@ -97,9 +89,9 @@ PARTS = (FAQ, TreatmentList, Treatment, Trigger, Reference)
 def connect():
     for model in PARTS:
         if model is not Trigger:  # a trigger's links are not changed by saving its row
-            pre_save.connect(_before_change, sender=model, dispatch_uid=f"content-stamp-before-save-{model.__name__}")
-        post_save.connect(_saved, sender=model, dispatch_uid=f"content-stamp-save-{model.__name__}")
-        pre_delete.connect(_before_change, sender=model, dispatch_uid=f"content-stamp-delete-{model.__name__}")
+            pre_save.connect(_changing, sender=model, dispatch_uid=f"content-stamp-before-save-{model.__name__}")
+        post_save.connect(_changing, sender=model, dispatch_uid=f"content-stamp-save-{model.__name__}")
+        pre_delete.connect(_changing, sender=model, dispatch_uid=f"content-stamp-delete-{model.__name__}")
     m2m_changed.connect(_trigger_links_changed, sender=Trigger.articles.through, dispatch_uid="content-stamp-triggers")
     for model in (FAQ, Treatment):
         m2m_changed.connect(

@@ -62,6 +62,13 @@ def next_scheduled_change(now):
     return min(moments).timestamp() if moments else None
 
 
+def first_stored(key, value):
+    """Store `value` under `key` unless another process stored one first; the value kept, which all then agree on."""
+    if cache.add(key, value, timeout=None):
+        return value
+    return cache.get(key, value)
+
+
 def _new_version(now, key=VERSION_KEY, replacing=None):
     """Start a version; after a change every request arriving at once agrees on the first one stored.
 
@@ -74,10 +81,9 @@ def _new_version(now, key=VERSION_KEY, replacing=None):
     )
     if replacing is not None:
         cache.set(key, version, timeout=None)
-    elif not cache.add(key, version, timeout=None):
-        # Another request stored one first: pages kept under either would be current, but only one is read back.
-        version = cache.get(key) or version
-    return version
+        return version
+    # Another request may have stored one first: pages kept under either would be current, but only one is read back.
+    return first_stored(key, version)
 
 
 _UNREAD = object()

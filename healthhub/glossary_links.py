@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from glossary.models import Term
-from healthhub.cache import pinned_value
+from healthhub.cache import first_stored, pinned_value
 from healthhub.paths import slug_path
 from healthhub.publishing import Status
 
@@ -155,10 +155,7 @@ class Matcher:
 
 def glossary_version():
     version = pinned_value(VERSION_KEY) or cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return first_stored(VERSION_KEY, uuid.uuid4().hex) if version is None else version
 
 
 def glossary_changed():
