@@ -7,9 +7,9 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from healthhub import revisions
-from healthhub.admin import PublishableAdmin, PublishableForm, PublishedByDefaultInline
-from healthhub.admin_import import ContentTransferMixin
-from healthhub.images import clean_image_upload
+from healthhub.publishing.admin import PublishableAdmin, PublishableForm, PublishedByDefaultInline
+from healthhub.text.images import clean_image_upload
+from healthhub.transfer.admin import ContentTransferMixin
 
 from . import views
 from .models import DUE_SOON_DAYS, FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger

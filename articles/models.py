@@ -8,9 +8,9 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from healthhub.markdown import render_markdown
-from healthhub.paths import slug_path
-from healthhub.publishing import Publishable, PublishableQuerySet, publish_permission
+from healthhub.publishing.models import Publishable, PublishableQuerySet, publish_permission
+from healthhub.text.markdown import render_markdown
+from healthhub.text.paths import slug_path
 
 MARKDOWN_HELP = "Markdown: ## for a section heading, - for a list, [text](https://…) for a link."
 # How long a medical review stays current unless the reviewer says otherwise.

@@ -3,10 +3,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from healthhub import structured_data
+from glossary.linking import GlossaryLinker
 from healthhub.cache import article_content_version, current_version, passed
-from healthhub.glossary_links import GlossaryLinker
-from healthhub.views import VisibleMixin
+from healthhub.publishing.views import VisibleMixin
+from healthhub.related.queries import related_for
+from healthhub.text import structured_data
 
 from . import content_stamps, sections
 from .models import FAQ, Article, Reviewer, Treatment, TreatmentList, Trigger
@@ -45,7 +46,7 @@ class ArticleDetailView(VisibleMixin, DetailView):
         if self.request.user.is_staff:
             # Staff may be previewing: their pages neither come from the cache nor go into it.
             article_content, faq_block = self.render_content()
-            related = self.related(article)
+            related = related_for(article, self.request.user)
         else:
             article_content, faq_block, related = self.cached_content(article)
         return super().get_context_data(
@@ -75,7 +76,7 @@ class ArticleDetailView(VisibleMixin, DetailView):
             cache.set(content_key, (stamp, until, article_content, faq_block), CONTENT_CACHE_SECONDS)
         related = found.get(related_key)
         if related is None:
-            related = self.related(article)
+            related = related_for(article, self.request.user)
             cache.set(related_key, related, CONTENT_CACHE_SECONDS)
         return article_content, faq_block, related
 
@@ -126,7 +127,7 @@ class FAQDetailView(VisibleMixin, DetailView):
             (faq.question, faq.get_absolute_url()),
         ]
         return super().get_context_data(
-            related=self.related(faq),
+            related=related_for(faq, self.request.user),
             glossary_linker=GlossaryLinker(),
             structured_data=[
                 structured_data.faq_page(self.request, [faq]),
@@ -164,7 +165,7 @@ class TreatmentDetailView(VisibleMixin, DetailView):
             (treatment.name, treatment.get_absolute_url()),
         ]
         return super().get_context_data(
-            related=self.related(treatment),
+            related=related_for(treatment, self.request.user),
             glossary_linker=GlossaryLinker(),
             structured_data=[structured_data.breadcrumb_list(self.request, crumbs)],
             **kwargs,
@@ -195,7 +196,7 @@ class TriggerDetailView(VisibleMixin, DetailView):
         ]
         return super().get_context_data(
             articles=trigger.articles.published(),
-            related=self.related(trigger),
+            related=related_for(trigger, self.request.user),
             glossary_linker=GlossaryLinker(),
             structured_data=[structured_data.breadcrumb_list(self.request, crumbs)],
             **kwargs,

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 
-from healthhub.admin import PublishableAdmin, PublishableForm
-from healthhub.glossary_links import glossary_changed
+from glossary.linking import glossary_changed
+from healthhub.publishing.admin import PublishableAdmin, PublishableForm
 
 from . import views
 from .models import PendingMention, Term

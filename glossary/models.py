@@ -6,8 +6,8 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from healthhub.paths import slug_path
-from healthhub.publishing import Publishable, publish_permission
+from healthhub.publishing.models import Publishable, publish_permission
+from healthhub.text.paths import slug_path
 
 
 class Term(Publishable):
@@ -66,12 +66,12 @@ class TermTag(TaggedItemBase):
 class TermMention(models.Model):
     """One content item whose visitor-facing text mentions one glossary term: "Used in" on term pages.
 
-    Kept by healthhub.term_mentions after every save and delete; visitors see
+    Kept by glossary.mentions after every save and delete; visitors see
     only the visible items among these rows.
     """
 
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="mentions")
-    content_type = models.CharField(max_length=20, help_text="A key of healthhub.content.CONTENT_TYPES.")
+    content_type = models.CharField(max_length=20, help_text="A key of healthhub.registry.CONTENT_TYPES.")
     object_id = models.PositiveBigIntegerField()
 
     class Meta:
@@ -86,13 +86,13 @@ class TermMention(models.Model):
 
 
 class PendingMention(models.Model):
-    """A content item whose mentions must be worked out again after a term changed (healthhub.term_mentions).
+    """A content item whose mentions must be worked out again after a term changed (glossary.mentions).
 
     A term with a common name can appear in most texts on the site, more than one
     request can read, so its items wait here and are worked through in batches.
     """
 
-    content_type = models.CharField(max_length=20, help_text="A key of healthhub.content.CONTENT_TYPES.")
+    content_type = models.CharField(max_length=20, help_text="A key of healthhub.registry.CONTENT_TYPES.")
     object_id = models.PositiveBigIntegerField()
     queued_at = models.DateTimeField()
 

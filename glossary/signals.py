@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from healthhub.glossary_links import glossary_changed
+from glossary.linking import glossary_changed
 
 from .models import Term
 

@@ -4,9 +4,11 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from healthhub import content, structured_data
-from healthhub.glossary_links import GlossaryLinker
-from healthhub.views import VisibleMixin
+from glossary.linking import GlossaryLinker
+from glossary.mentions import used_in
+from healthhub.publishing.views import VisibleMixin
+from healthhub.related.queries import related_for
+from healthhub.text import structured_data
 
 from .models import Term
 
@@ -52,8 +54,8 @@ class TermDetailView(VisibleMixin, DetailView):
         ]
         return super().get_context_data(
             related_terms=term.related_terms.published(),
-            related=self.related(term),
-            used_in=content.used_in(term),
+            related=related_for(term, self.request.user),
+            used_in=used_in(term),
             glossary_linker=GlossaryLinker(exclude_term=term),
             structured_data=[
                 structured_data.defined_term(self.request, term),

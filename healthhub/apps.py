@@ -14,7 +14,10 @@ class HealthhubConfig(AppConfig):
         post_delete.connect(on_model_change, dispatch_uid="healthhub-cache-delete")
         m2m_changed.connect(on_model_change, dispatch_uid="healthhub-cache-m2m")
 
-        from healthhub import related_lists, revisions, signals, term_mentions
+        from glossary import mentions as term_mentions
+        from healthhub import revisions
+        from healthhub.related import store as related_lists
+        from healthhub.search import receivers as signals
 
         signals.connect()
         related_lists.connect()

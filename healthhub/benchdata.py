@@ -28,10 +28,11 @@ from articles.models import (
     Trigger,
     TriggerTag,
 )
+from glossary import mentions as term_mentions
 from glossary.models import Term, TermTag
-from healthhub import related_lists, term_mentions
-from healthhub.markdown import render_markdown
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
+from healthhub.related import store as related_lists
+from healthhub.text.markdown import render_markdown
 
 BATCH = 2000
 WORDS = (

@@ -37,7 +37,7 @@ class ContentVersion:
 
 
 def _publishable_models():
-    from healthhub.content import CONTENT_TYPES
+    from healthhub.registry import CONTENT_TYPES
 
     return [content_type.model for content_type in CONTENT_TYPES]
 
@@ -50,7 +50,7 @@ def next_scheduled_change(now):
     partial (status, unpublish_at) one. This runs whenever a change starts a new
     version, so it must not read whole tables.
     """
-    from healthhub.publishing import Status
+    from healthhub.publishing.models import Status
 
     moments = []
     for model in _publishable_models():

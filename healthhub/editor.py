@@ -12,8 +12,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
-from healthhub.images import clean_image_upload
-from healthhub.markdown import markdownify
+from healthhub.text.images import clean_image_upload
+from healthhub.text.markdown import markdownify
 
 AUTOCOMPLETE_LIMIT = 10
 

@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.http import http_date
 
+from glossary.linking import VERSION_KEY as GLOSSARY_VERSION_KEY
 from healthhub.cache import ARTICLE_CONTENT_VERSION_KEY, VERSION_KEY, current_version, page_timeout, pinned
-from healthhub.glossary_links import VERSION_KEY as GLOSSARY_VERSION_KEY
 
 UNCACHED_PREFIXES = ("/admin/", "/editor/", "/healthz/", "/livez/", "/static/", "/media/")
 

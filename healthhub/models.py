@@ -45,7 +45,7 @@ class SiteSettings(models.Model):
 
 
 class SearchEntry(models.Model):
-    content_type = models.CharField(max_length=20, help_text="A key of healthhub.content.CONTENT_TYPES.")
+    content_type = models.CharField(max_length=20, help_text="A key of healthhub.registry.CONTENT_TYPES.")
     object_id = models.PositiveBigIntegerField()
     title = models.CharField(max_length=300)
     aliases = models.TextField(blank=True)
@@ -119,7 +119,7 @@ class RelatedList(models.Model):
     other read works the list out again and stores it.
     """
 
-    content_type = models.CharField(max_length=20, help_text="A key of healthhub.content.CONTENT_TYPES.")
+    content_type = models.CharField(max_length=20, help_text="A key of healthhub.registry.CONTENT_TYPES.")
     object_id = models.PositiveBigIntegerField()
     # What each related link shows (content._link_columns), best first.
     items = models.JSONField(default=list)

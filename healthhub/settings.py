@@ -251,13 +251,13 @@ AUTOCOMPLETE_RATE = os.environ.get("AUTOCOMPLETE_RATE", "300/m")  # one request 
 # only commas separate tags, so "type 2 diabetes" stays one tag.
 
 TAGGIT_CASE_INSENSITIVE = True
-TAGGIT_TAGS_FROM_STRING = "healthhub.tagging.parse_tags"
-TAGGIT_STRING_FROM_TAGS = "healthhub.tagging.join_tags"
+TAGGIT_TAGS_FROM_STRING = "healthhub.tags.forms.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "healthhub.tags.forms.join_tags"
 
 # --- Markdown editor (django-markdownx) -------------------------------------
 # The preview and upload routes are healthhub's own staff-only views.
 
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "healthhub.markdown.markdownify"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "healthhub.text.markdown.markdownify"
 MARKDOWNX_URLS_PATH = "/editor/markdown-preview/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/editor/image-upload/"
 MARKDOWNX_MEDIA_PATH = "uploads/"

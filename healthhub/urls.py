@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 
-from healthhub import editor, feeds, views
+from articles import feeds
+from healthhub import editor, views
 from healthhub.sitemaps import SITEMAPS
 
 

@@ -14,9 +14,10 @@ from django_ratelimit.decorators import ratelimit
 from taggit.models import Tag
 
 from articles.models import Article
-from healthhub import content
-from healthhub import search as search_index
-from healthhub.structured_data import absolute_url
+from healthhub import registry
+from healthhub.search import query as search_query
+from healthhub.tags import queries as tag_queries
+from healthhub.text.structured_data import absolute_url
 
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_TAGS = 10
@@ -26,39 +27,9 @@ AUTOCOMPLETE_MAX_LENGTH = 50
 TAG_SLUG = re.compile(r"[-\w]+")
 
 
-class VisibleMixin:
-    """Detail pages: visitors get visible items only; staff may preview the rest.
-
-    Staff see drafts and scheduled items at the same address, under a banner
-    saying that visitors cannot see them; visitors get a 404.
-    """
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        return queryset if self.request.user.is_staff else queryset.published()
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        # One item's tags are read through its manager and kept where prefetch_related("tags")
-        # keeps them: taggit's prefetch costs several times the same query (1.6 ms against 0.3).
-        tags = obj.tags.all()
-        len(tags)
-        obj._prefetched_objects_cache = {**getattr(obj, "_prefetched_objects_cache", {}), "tags": tags}
-        return obj
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["is_preview"] = self.request.user.is_staff and not self.object.is_visible()
-        return context
-
-    def related(self, obj):
-        # Staff may be previewing unsaved tags: their related pages are worked out afresh, and not stored.
-        return content.related(obj, fresh=self.request.user.is_staff)
-
-
 def home(request):
     articles = Article.objects.published().prefetch_related("tags")
-    popular_tags = sorted(content.tag_uses(), key=lambda use: -use.count)[:15]
+    popular_tags = sorted(tag_queries.tag_uses(), key=lambda use: -use.count)[:15]
     return render(
         request,
         "home.html",
@@ -73,7 +44,7 @@ def home(request):
 def tag_list(request):
     if request.GET.getlist("tag"):
         return _tag_set_redirect([], request)
-    uses = content.tag_uses()
+    uses = tag_queries.tag_uses()
     most = max((use.count for use in uses), default=1)
     # Five sizes, by share of the most used tag.
     sized = [(use, 1 + (4 * use.count) // most if most > 1 else 1) for use in uses]
@@ -101,7 +72,7 @@ def tag_detail(request, slugs):
     if len(slugs) > MAX_TAGS:
         raise Http404(f"Combine at most {MAX_TAGS} tags.")
     names = dict(Tag.objects.filter(slug__in=slugs).values_list("slug", "name"))
-    groups = content.tagged(slugs) if len(names) == len(slugs) else []
+    groups = tag_queries.tagged(slugs) if len(names) == len(slugs) else []
     chosen = [(slug, names.get(slug, slug)) for slug in slugs]
     context = {
         "chosen": chosen,
@@ -111,7 +82,7 @@ def tag_detail(request, slugs):
         "has_more": any(items.has_more for _content_type, items in groups),
         # Widen: the same set less one tag; narrow: plus a tag the items also carry.
         "wider": [(name, [s for s in slugs if s != slug]) for slug, name in chosen] if len(slugs) > 1 else [],
-        "narrower": [(tag, count, [*slugs, tag.slug]) for tag, count in content.co_occurring(groups, set(slugs))],
+        "narrower": [(tag, count, [*slugs, tag.slug]) for tag, count in tag_queries.co_occurring(groups, set(slugs))],
         "can_narrow": len(slugs) < MAX_TAGS,
     }
     return render(request, "tags/tag_detail.html", context, status=200 if groups else 404)
@@ -122,7 +93,7 @@ def tag_detail(request, slugs):
 def tag_autocomplete(request):
     """Tags on visible content whose name contains `q`, as JSON for the search box."""
     query = clean_query(request.GET.get("q", ""))[:AUTOCOMPLETE_MAX_LENGTH]
-    tags = content.visible_tags_matching(query) if query else []
+    tags = tag_queries.visible_tags_matching(query) if query else []
     return JsonResponse(
         {
             "results": [
@@ -146,26 +117,26 @@ def search(request):
     context = {
         "query": query,
         "type_key": type_key,
-        "content_types": content.CONTENT_TYPES,
+        "content_types": registry.CONTENT_TYPES,
         "tags": [],
-        "max_ranked": search_index.MAX_RANKED,
+        "max_ranked": search_query.MAX_RANKED,
     }
-    if type_key and type_key not in content.CONTENT_TYPES_BY_KEY:
+    if type_key and type_key not in registry.CONTENT_TYPES_BY_KEY:
         return _search_error(request, context, "There is no such type of content to search.")
     if type_key:
-        context["type_label"] = content.CONTENT_TYPES_BY_KEY[type_key].label
+        context["type_label"] = registry.CONTENT_TYPES_BY_KEY[type_key].label
     for value in dict.fromkeys(filter(None, tag_values)):
         # Only tags on visible content: a tag used only on drafts must not reveal that they exist.
-        tag = content.visible_tag(value)
+        tag = tag_queries.visible_tag(value)
         if tag is None:
             return _search_error(request, context, f"There is no tag called “{value}”.")
         context["tags"].append(tag)
     context["tag_filters"] = [(tag, _without_tag(request, tag)) for tag in context["tags"]]
     if query and not context["tags"]:
         # A tag picked from the box's suggestions: offer its page, which lists everything carrying it.
-        context["query_tag"] = content.visible_tag(query)
+        context["query_tag"] = tag_queries.visible_tag(query)
     if query or context["tags"] or type_key:
-        context["results"] = search_index.search(
+        context["results"] = search_query.search(
             query, tags=context["tags"], type_key=type_key, page=request.GET.get("page")
         )
     return render(request, "search/search.html", context)

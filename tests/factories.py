@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from articles.models import FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger
 from glossary.models import Term
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 
 
 def past():

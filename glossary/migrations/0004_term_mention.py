@@ -8,7 +8,7 @@ def fill(apps, schema_editor):
     # Derived data, worked out by the code that keeps it (`manage.py rebuild_term_mentions`);
     # a new database has no terms and nothing to work out.
     if apps.get_model("glossary", "Term").objects.exists():
-        from healthhub import term_mentions
+        from glossary import mentions as term_mentions
 
         term_mentions.rebuild()
 

@@ -1,6 +1,6 @@
 from django import template
 
-from healthhub.paths import fixed_path
+from healthhub.text.paths import fixed_path
 
 register = template.Library()
 

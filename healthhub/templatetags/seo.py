@@ -6,7 +6,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
-from healthhub.structured_data import absolute_url as build_absolute_url
+from healthhub.text.structured_data import absolute_url as build_absolute_url
 
 register = template.Library()
 

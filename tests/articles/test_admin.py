@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from articles.models import FAQ, Article, Treatment, TreatmentList
-from healthhub.publishing import Publishable, Status
+from healthhub.publishing.models import Publishable, Status
 from tests.factories import ArticleFactory, TreatmentListFactory
 
 pytestmark = pytest.mark.django_db

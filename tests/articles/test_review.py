@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from healthhub.models import SiteSettings
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.articles.test_admin import admin_url
 from tests.factories import (
     ArticleFactory,

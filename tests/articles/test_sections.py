@@ -2,7 +2,7 @@ import pytest
 
 from articles import sections
 from articles.models import Article
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

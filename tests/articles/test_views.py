@@ -9,9 +9,9 @@ from django.utils import timezone
 from articles import content_stamps
 from articles.models import FAQ, Article, Treatment, Trigger
 from articles.views import content_cache_key
+from glossary.linking import get_matcher
 from healthhub.cache import article_content_version, current_version
-from healthhub.glossary_links import get_matcher
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from glossary.linking import get_matcher
 from glossary.models import Term
 from healthhub.cache import current_version
-from healthhub.glossary_links import get_matcher
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.factories import ArticleFactory, FAQFactory, TermFactory, TreatmentFactory, TriggerFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from glossary import linking as glossary_links
 from healthhub import cache as cache_module
-from healthhub import glossary_links
 from healthhub.models import SiteSettings
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.factories import ArticleFactory, FAQFactory, TermFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,11 +14,11 @@ from taggit.models import Tag
 
 from articles.models import FAQ, Article, Reviewer, Treatment, Trigger
 from glossary.models import Term
-from healthhub.exporting import export_files, write_zip
-from healthhub.images import clean_image_upload
-from healthhub.importing import import_paths
 from healthhub.models import SiteSettings
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
+from healthhub.text.images import clean_image_upload
+from healthhub.transfer.exporting import export_files, write_zip
+from healthhub.transfer.importing import import_paths
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from healthhub.glossary_links import GlossaryLinker, Matcher, get_matcher
-from healthhub.markdown import render_markdown
-from healthhub.publishing import Status
+from glossary.linking import GlossaryLinker, Matcher, get_matcher
+from healthhub.publishing.models import Status
+from healthhub.text.markdown import render_markdown
 from tests.factories import ArticleFactory, FAQFactory, TermFactory, TreatmentFactory, TreatmentListFactory
 
 GLOSSARY = [

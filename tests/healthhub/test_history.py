@@ -9,11 +9,11 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import FAQ, Article, Reference, Reviewer, Trigger
+from glossary.linking import GlossaryLinker
 from glossary.models import Term
 from healthhub import revisions
-from healthhub.glossary_links import GlossaryLinker
 from healthhub.models import SearchEntry
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.articles.test_admin import admin_url, article_form
 from tests.factories import (
     ArticleFactory,

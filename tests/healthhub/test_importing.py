@@ -12,9 +12,9 @@ from taggit.models import Tag
 
 from articles.models import FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger
 from glossary.models import Term
-from healthhub.exporting import export_files
-from healthhub.importing import import_paths
 from healthhub.models import STANDARD_DISCLAIMER, SiteSettings
+from healthhub.transfer.exporting import export_files
+from healthhub.transfer.importing import import_paths
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-from healthhub.markdown import markdownify, render_markdown
+from healthhub.text.markdown import markdownify, render_markdown
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",

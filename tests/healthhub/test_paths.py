@@ -2,7 +2,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from healthhub.paths import fixed_path, slug_path
+from healthhub.text.paths import fixed_path, slug_path
 
 NAMES = [
     "articles:detail",

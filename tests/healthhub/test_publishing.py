@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
 from glossary.models import Term
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

@@ -1,7 +1,7 @@
 import pytest
 
 from articles.models import Article
-from healthhub.readability import measure, syllables
+from healthhub.text.readability import measure, syllables
 from tests.articles.test_admin import admin_url
 from tests.factories import ArticleFactory
 

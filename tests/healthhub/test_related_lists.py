@@ -7,10 +7,11 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article
-from healthhub import content, related_lists
 from healthhub.models import RelatedList
-from healthhub.publishing import Status
-from healthhub.tag_services import merge_tags
+from healthhub.publishing.models import Status
+from healthhub.related import queries as related_queries
+from healthhub.related import store as related_lists
+from healthhub.tags.services import merge_tags
 from tests.factories import (
     ArticleFactory,
     FAQFactory,
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def related_to(obj, **kwargs):
     obj = type(obj).objects.prefetch_related("tags").get(pk=obj.pk)
-    return [entry.item for entry in content.related(obj, **kwargs)]
+    return [entry.item for entry in related_queries.related(obj, **kwargs)]
 
 
 def labels(obj):
@@ -46,7 +47,7 @@ def test_a_stored_list_is_read_back_in_one_query(article, django_assert_num_quer
     assert RelatedList.objects.filter(content_type="article", object_id=article.pk).exists()
     article = Article.objects.prefetch_related("tags").get(pk=article.pk)
     with django_assert_num_queries(1):
-        again = [entry.item for entry in content.related(article)]
+        again = [entry.item for entry in related_queries.related(article)]
     assert again == first
     assert [item.term for item in again if hasattr(item, "term")] == ["Melatonin"]
 
@@ -183,4 +184,4 @@ def test_reading_a_stored_list_costs_one_query_at_any_size(committed, django_ass
     related_to(article)
     article = Article.objects.prefetch_related("tags").get(pk=article.pk)
     with django_assert_num_queries(1):
-        assert len(content.related(article)) == min(2 * size, content.RELATED_LIMIT)
+        assert len(related_queries.related(article)) == min(2 * size, related_queries.RELATED_LIMIT)

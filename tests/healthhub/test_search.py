@@ -7,9 +7,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from healthhub import search
 from healthhub.cache import current_version
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
+from healthhub.search import query as search
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

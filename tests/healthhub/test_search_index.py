@@ -13,10 +13,10 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import FAQ
-from healthhub import search
-from healthhub.content import CONTENT_TYPES
 from healthhub.models import SearchEntry
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
+from healthhub.registry import CONTENT_TYPES, content_type_for
+from healthhub.search import query as search
 from tests.factories import (
     ArticleFactory,
     FAQFactory,
@@ -34,7 +34,7 @@ STATES = list(itertools.product([Status.PUBLISHED, Status.DRAFT], [PAST, FUTURE]
 
 
 def entry(obj):
-    key = search.content_type_for(type(obj)).key
+    key = content_type_for(type(obj)).key
     return SearchEntry.objects.filter(content_type=key, object_id=obj.pk).first()
 
 

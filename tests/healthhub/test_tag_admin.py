@@ -5,9 +5,9 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, ArticleTag, FAQTag
-from healthhub.publishing import Status
-from healthhub.tag_admin import TagAdmin
-from healthhub.tag_services import merge_tags
+from healthhub.publishing.models import Status
+from healthhub.tags.admin import TagAdmin
+from healthhub.tags.services import merge_tags
 from tests.factories import ArticleFactory, FAQFactory, TermFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from healthhub.cache import current_version
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
+from healthhub.tags import queries as tag_queries
 from tests.factories import ArticleFactory, FAQFactory, TermFactory, TriggerFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,9 +118,7 @@ def test_intersection_page_runs_a_fixed_number_of_queries(client, django_assert_
 
 
 def test_a_long_tag_page_lists_the_first_items_and_links_to_the_rest_in_search(client, monkeypatch, committed):
-    from healthhub import content
-
-    monkeypatch.setattr(content, "TAG_PAGE_LIMIT", 2)
+    monkeypatch.setattr(tag_queries, "TAG_PAGE_LIMIT", 2)
     with committed():  # the search index is written after commit
         for _ in range(3):
             ArticleFactory(tags=["sleep"])

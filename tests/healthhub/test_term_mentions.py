@@ -5,16 +5,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
+from glossary import mentions as term_mentions
 from glossary.models import PendingMention, Term, TermMention
-from healthhub import content, term_mentions
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.factories import ArticleFactory, TermFactory, TreatmentFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def used_in(term):
-    return {content_type.key: [str(item) for item in items] for content_type, items in content.used_in(term)}
+    return {content_type.key: [str(item) for item in items] for content_type, items in term_mentions.used_in(term)}
 
 
 def test_a_saved_text_lists_its_mentions_and_drops_old_ones(committed):

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from healthhub.cache import current_version
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import FAQ, Article
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.articles.test_admin import admin_url, article_form
 from tests.factories import ArticleFactory, FAQFactory, TermFactory
 

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
 from tests.factories import (
     ArticleFactory,
     FAQFactory,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from healthhub.exporting import export_files
+from healthhub.transfer.exporting import export_files
 
 
 class Command(BaseCommand):

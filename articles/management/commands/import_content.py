@@ -3,7 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from healthhub.importing import import_paths
+from healthhub.transfer.importing import import_paths
 
 # Fewer files than this import too fast for a progress bar to help.
 PROGRESS_FROM = 20

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from healthhub.importing import import_paths
+from healthhub.transfer.importing import import_paths
 
 DEMO_CONTENT = settings.BASE_DIR / "content" / "demo"
 

@@ -11,8 +11,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from healthhub.glossary_links import GlossaryLinker, Matcher
-from healthhub.markdown import render_markdown
+from glossary.linking import GlossaryLinker, Matcher
+from healthhub.text.markdown import render_markdown
 
 SYLLABLES = ["ka", "lo", "mi", "nu", "pre", "sto", "tri", "vel", "xan", "zor", "phy", "neu", "car", "dio", "gas"]
 

@@ -2,7 +2,7 @@
 
 Fills an otherwise empty database with generated articles (each with FAQs
 and tags, written in bulk) and their search entries, then times typical and
-tag-filtered searches through `healthhub.search.search` (every query a
+tag-filtered searches through `healthhub.search.query.search` (every query a
 search page makes: type counts, the page, snippets) and prints p50/p95 per
 kind. Sizes grow in place: 10,000 adds 9,000 to the first 1,000.
 See docs/search.md.
@@ -24,10 +24,11 @@ from taggit.models import Tag
 from tqdm import tqdm
 
 from articles.models import FAQ, Article, ArticleTag, FAQTag
-from healthhub import search
-from healthhub.content import CONTENT_TYPES
 from healthhub.models import SearchEntry, SearchWord
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
+from healthhub.registry import CONTENT_TYPES
+from healthhub.search import index as search_index
+from healthhub.search import query
 
 SLUG_PREFIX = "bench-"
 BATCH_SIZE = 2000
@@ -112,7 +113,7 @@ class Command(BaseCommand):
                     title=self.text(4).capitalize(),
                     slug=f"{SLUG_PREFIX}{number}",
                     summary=self.text(18),
-                    body=search.plain_text(body),
+                    body=search_index.plain_text(body),
                     body_html="".join(f"<p>{paragraph}</p>" for paragraph in body.split("\n\n")),
                     status=status,
                     published_at=now,
@@ -145,10 +146,10 @@ class Command(BaseCommand):
         entries = [self.entry("article", article, article.summary, article.body, article_tags) for article in articles]
         entries += [self.entry("faq", faq, "", faq.answer, faq_tags) for faq in faqs]
         SearchEntry.objects.bulk_create(entries)
-        search.add_words(entries)
+        search_index.add_words(entries)
         # The same weighted vector the site writes, computed by PostgreSQL for the whole batch at once.
         SearchEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(
-            vector=search.VECTOR, head_vector=search.HEAD_VECTOR
+            vector=search_index.VECTOR, head_vector=search_index.HEAD_VECTOR
         )
 
     def entry(self, key, obj, summary, body, tags_by_pk):
@@ -157,11 +158,11 @@ class Command(BaseCommand):
             object_id=obj.pk,
             title=str(obj),
             summary=summary,
-            body=search.plain_text(body),
+            body=search_index.plain_text(body),
             tag_names=", ".join(sorted(tag.name for tag in tags_by_pk[obj.pk])),
-            tag_keys=search.tag_keys(tag.pk for tag in tags_by_pk[obj.pk]),
+            tag_keys=search_index.tag_keys(tag.pk for tag in tags_by_pk[obj.pk]),
             url=obj.get_absolute_url(),
-            visible_from=search.visible_from(obj),
+            visible_from=search_index.visible_from(obj),
         )
         return entry
 
@@ -210,10 +211,10 @@ class Command(BaseCommand):
         typical = self.queries(searches)
         tagged_queries = self.queries(searches)
         kinds = {
-            "typical": [lambda q=q: search.search(q) for q in typical],
-            "tag-filtered": [lambda q=q: search.search(q, tags=[self.random.choice(popular)]) for q in tagged_queries],
-            "two tags": [lambda q=q: search.search(q, tags=self.random.sample(popular, 2)) for q in tagged_queries],
-            "misspelt": [lambda q=q: search.search(q) for q in self.misspelt(searches)],
+            "typical": [lambda q=q: query.search(q) for q in typical],
+            "tag-filtered": [lambda q=q: query.search(q, tags=[self.random.choice(popular)]) for q in tagged_queries],
+            "two tags": [lambda q=q: query.search(q, tags=self.random.sample(popular, 2)) for q in tagged_queries],
+            "misspelt": [lambda q=q: query.search(q) for q in self.misspelt(searches)],
         }
         self.timed(kinds["typical"][:20])  # warm the caches
         row = {"articles": size, "entries": entries}

@@ -3,9 +3,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from tqdm import tqdm
 
-from healthhub import search
-from healthhub.content import CONTENT_TYPES
 from healthhub.models import SearchEntry, SearchWord
+from healthhub.registry import CONTENT_TYPES
+from healthhub.search import index as search_index
 
 BATCH_SIZE = 500
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 for start in range(0, len(pks), BATCH_SIZE):
                     batch = pks[start : start + BATCH_SIZE]
                     with transaction.atomic():
-                        search.index(content_type.key, batch)
+                        search_index.index(content_type.key, batch)
                     progress.update(len(batch))
         removed = self._remove_orphans()
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} items, {removed} stale entries removed."))

@@ -8,7 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from taggit.models import Tag
 
 from articles.models import Article
-from healthhub.structured_data import absolute_url
+from healthhub.text.structured_data import absolute_url
 
 FEED_LENGTH = 20
 

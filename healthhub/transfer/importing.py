@@ -30,7 +30,9 @@ from django.db import DatabaseError, transaction
 
 from articles.models import FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger
 from glossary.models import Term
-from healthhub.content_files import (
+from healthhub.models import SiteSettings
+from healthhub.text.images import clean_image_upload, is_plain_image
+from healthhub.transfer.format import (
     ARTICLE_FIELDS,
     BODY,
     FAQ_FIELDS,
@@ -51,8 +53,6 @@ from healthhub.content_files import (
     read_tags,
     read_value,
 )
-from healthhub.images import clean_image_upload, is_plain_image
-from healthhub.models import SiteSettings
 
 
 def _keys(fields, *extra, body=None):

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.db.models import Min, Q
 from taggit.models import Tag
 
-from healthhub import related_lists
-from healthhub.content import CONTENT_TYPES
+from healthhub.registry import CONTENT_TYPES
+from healthhub.related import store as related_lists
 
 
 def tag_throughs():

@@ -14,8 +14,8 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from taggit.models import Tag
 
-from healthhub.content import CONTENT_TYPES
-from healthhub.tag_services import merge_tags, unused
+from healthhub.registry import CONTENT_TYPES
+from healthhub.tags.services import merge_tags, unused
 
 
 def _uses_of(through):

@@ -1,6 +1,6 @@
 """Which content mentions which glossary term, kept in TermMention for "Used in" on term pages.
 
-A mention is what glossary linking finds (healthhub.glossary_links): a term's
+A mention is what glossary linking finds (glossary.linking): a term's
 name or alias as whole words, the longest term winning, outside headings,
 links and code. Finding them means reading every text, so it is done when
 text or terms change (after the transaction commits), not when a term page is
@@ -35,12 +35,15 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from glossary.linking import GlossaryLinker, Matcher, glossary_version
 from glossary.models import PendingMention, Term, TermMention
 from healthhub.cache import content_changed
-from healthhub.glossary_links import GlossaryLinker, Matcher, glossary_version
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
+from healthhub.registry import CONTENT_TYPES, link_columns, linked_items
 
 BATCH = 500
+# Items listed under "Used in" on a term page, all types together.
+USED_IN_LIMIT = 1000
 # Seconds a request spends on the queued items of changed terms (see above), however many terms
 # it saves (a bulk action saves each one). Outside requests (commands, tests) there is no limit.
 BUDGET_SECONDS = 2.0
@@ -59,8 +62,6 @@ _built = {"matcher": None}
 
 
 def _content_types():
-    from healthhub.content import CONTENT_TYPES
-
     return [content_type for content_type in CONTENT_TYPES if content_type.html_fields]
 
 
@@ -276,3 +277,24 @@ def connect():
     pre_delete.connect(_term_deleting, sender=Term, dispatch_uid="term-mentions-term-delete")
     request_started.connect(_request_started, dispatch_uid="term-mentions-request-started")
     request_finished.connect(_request_finished, dispatch_uid="term-mentions-request-finished")
+
+
+def used_in(term, *, limit=USED_IN_LIMIT):
+    """[(content type, visible items whose text mentions `term`)], as glossary links find it, by name.
+
+    The mentions are worked out when texts or terms change (see above);
+    here it is one query for every type with text, at most `limit` items in all.
+    """
+    first, *others = (
+        content_type.model.objects.published()
+        .filter(pk__in=TermMention.objects.filter(term=term, content_type=content_type.key).values("object_id"))
+        .values(**link_columns(rank, content_type))
+        .order_by()
+        for rank, content_type in enumerate(CONTENT_TYPES)
+        if content_type.html_fields
+    )
+    rows = first.union(*others, all=True).order_by("type_rank", "label", "item_pk")[:limit]
+    groups = {}
+    for content_type, item, _row in linked_items(rows):
+        groups.setdefault(content_type, []).append(item)
+    return list(groups.items())

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from glossary import mentions as term_mentions
 from glossary.models import PendingMention
-from healthhub import term_mentions
 
 
 class Command(BaseCommand):

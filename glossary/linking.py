@@ -28,8 +28,8 @@ from django.utils import timezone
 
 from glossary.models import Term
 from healthhub.cache import first_stored, pinned_value
-from healthhub.paths import slug_path
-from healthhub.publishing import Status
+from healthhub.publishing.models import Status
+from healthhub.text.paths import slug_path
 
 VERSION_KEY = "glossary-links:version"
 # Rebuild at least this often, in case a process missed a version change (e.g. a per-process cache).

@@ -24,7 +24,8 @@ from django.db.models import Prefetch
 
 from articles.models import FAQ, Article, Reviewer, TreatmentList, Trigger
 from glossary.models import Term
-from healthhub.content_files import (
+from healthhub.models import SiteSettings
+from healthhub.transfer.format import (
     ARTICLE_FIELDS,
     FAQ_FIELDS,
     HERO_IMAGE_FIELDS,
@@ -39,7 +40,6 @@ from healthhub.content_files import (
     dump_document,
     dump_fields,
 )
-from healthhub.models import SiteSettings
 
 # Zip members get a fixed time, so the same content gives the same archive.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

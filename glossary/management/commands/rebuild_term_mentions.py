@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from glossary import mentions as term_mentions
 from glossary.models import TermMention
-from healthhub import term_mentions
 
 
 class Command(BaseCommand):

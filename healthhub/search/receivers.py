@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
 
-from healthhub import search
-from healthhub.content import CONTENT_TYPES, content_type_for
+from healthhub.registry import CONTENT_TYPES, content_type_for
+from healthhub.search import index as search
 
 
 def _saved(sender, instance, raw=False, **kwargs):

@@ -16,8 +16,8 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models import Reviewer, Treatment, TreatmentList, Trigger
-from healthhub.publishing import Status
-from healthhub.tagging import MAX_TAG_LENGTH
+from healthhub.publishing.models import Status
+from healthhub.tags.forms import MAX_TAG_LENGTH
 
 TEXT, CHOICE, MOMENT, DATE, NUMBER, LINES = "text", "choice", "moment", "date", "number", "lines"
 # BOOL: true or false, written only when it differs from the default. LINK: another record, by its slug.

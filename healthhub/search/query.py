@@ -1,63 +1,40 @@
-"""Site-wide search: the index (one SearchEntry per item) and the queries on it.
+"""Site-wide search: reading the index (healthhub/search/index.py).
 
-Writing: `index(key, pks)` brings the entries of some items up to date;
-healthhub/signals.py calls it after every save, delete and tag change, and
-`manage.py rebuild_search_index` for everything.
-
-Reading: `search(text, tags=..., type_key=..., page=...)`, the same on every
+`search(text, tags=..., type_key=..., page=...)`, the same on every
 database. PostgreSQL ranks a weighted tsvector (titles and aliases above
 summaries and tags above bodies) with web-search syntax ("quoted phrases",
 -word, or) and English stemming. SQLite uses an FTS5 table with the same
 syntax and weights, or, on builds without FTS5, a contains match ranking
 title matches first. Tag filters match each entry's tag keys; misspelt words
 are corrected from the table of indexed words (`corrected`, "Did you mean
-...?") on every engine.
-
-Visibility: an entry counts only between `visible_from` and `visible_until`: the
-publication rule of healthhub/publishing.py folded into two times per item
-(see `visible_from()` and `visible_until()`); a change to a parent re-indexes its children.
+...?") on every engine. Only entries visible now count (`visible_entries`).
 """
 
 import collections
 import difflib
 import functools
-import html
 import re
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_, or_
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorCombinable,
-    SearchVectorField,
-    TrigramSimilarity,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramSimilarity
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, Count, F, Func, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
-from healthhub.content import CONTENT_TYPES, CONTENT_TYPES_BY_KEY, content_type_for, model_at
 from healthhub.models import SearchEntry, SearchWord
-from healthhub.publishing import Status
+from healthhub.registry import CONTENT_TYPES, CONTENT_TYPES_BY_KEY
+from healthhub.search.index import MAX_FUZZY_WORDS, VOCABULARY_WORD, tag_keys
 
 PER_PAGE = 20
 SNIPPET_WORDS = 30
-# Words of a query that may be corrected when nothing matched exactly, and which words count:
-# shorter words ("the", "eye") are too short to tell a misspelling from another word.
-MAX_FUZZY_WORDS = 5
-MIN_FUZZY_LENGTH = 4
-MAX_WORD_LENGTH = 40
-_VOCABULARY_WORD = re.compile(rf"[^\W\d_]{{{MIN_FUZZY_LENGTH},{MAX_WORD_LENGTH}}}")
 # A search matching more than this ranks a bounded set of candidates (see _paged) and says "over ...".
 MAX_RANKED = 100
 # PostgreSQL checks a quoted phrase in at most this many bodies (see Postgres.match).
@@ -67,13 +44,6 @@ PHRASE_SCAN = 500
 # <mark> cannot let stored text become markup.
 MARK_START, MARK_END = "\x02", "\x03"
 FTS_TABLE = "healthhub_searchentry_fts"
-
-
-class TagLexemes(SearchVectorCombinable, Func):
-    """`tag_keys` (" #12 #40 ") as lexemes "#12", "#40": no visitor's word can become one (the parser drops "#")."""
-
-    template = "array_to_tsvector(string_to_array(btrim(%(expressions)s), ' '))"
-    output_field = SearchVectorField()
 
 
 class TagQuery(SearchQuery):
@@ -87,145 +57,6 @@ class TagQuery(SearchQuery):
 
     def as_sql(self, compiler, connection, function=None, template=None):
         return super().as_sql(compiler, connection, template="%(expressions)s::tsquery")
-
-
-HEAD_VECTOR = (
-    SearchVector("title", "aliases", weight="A", config="english")
-    + SearchVector("summary", "tag_names", weight="B", config="english")
-    + TagLexemes("tag_keys")
-)
-VECTOR = HEAD_VECTOR + SearchVector("body", weight="C", config="english")
-INDEXED_FIELDS = [
-    "title",
-    "aliases",
-    "summary",
-    "body",
-    "tag_names",
-    "tag_keys",
-    "url",
-    "visible_from",
-    "visible_until",
-]
-
-
-# --- Writing the index ------------------------------------------------------
-
-
-def plain_text(text, *, is_html=False):
-    """Text for the index: no markup, no control characters, single spaces."""
-    if is_html:
-        # A space before each tag keeps "<li>one</li><li>two</li>" two words.
-        text = html.unescape(strip_tags(text.replace("<", " <")))
-    return " ".join("".join(char if char.isprintable() else " " for char in text).split())
-
-
-def _visibility_chain(obj):
-    """`obj` and the parents its visibility depends on; None if a required parent is missing."""
-    chain = [obj]
-    for path, optional in type(obj).visibility_parents:
-        parent = obj
-        for name in path.split("__"):
-            parent = getattr(parent, name) if parent is not None else None
-        if parent is None:
-            if optional:
-                continue
-            return None
-        chain.append(parent)
-    return chain
-
-
-def visible_from(obj):
-    """When visitors can first see `obj`: None while it or a parent is not published.
-
-    The same rule as `published()` (publishing.py), walking the same
-    `visibility_parents`, as one time: the latest publication time of the
-    item and its parents. tests/healthhub/test_search_index.py checks that
-    both agree.
-    """
-    chain = _visibility_chain(obj)
-    if chain is None or any(item.status != Status.PUBLISHED for item in chain):
-        return None
-    return max(item.published_at for item in chain)
-
-
-def visible_until(obj):
-    """When visitors stop seeing `obj`: the earliest unpublish time of it and its parents, or None."""
-    times = [item.unpublish_at for item in _visibility_chain(obj) or [] if item.unpublish_at]
-    return min(times) if times else None
-
-
-def _entry(content_type, obj):
-    fields = content_type.search_fields
-    body = " ".join(plain_text(getattr(obj, name), is_html=True) for name in fields.body)
-    return SearchEntry(
-        content_type=content_type.key,
-        object_id=obj.pk,
-        title=plain_text(getattr(obj, fields.title)),
-        aliases=plain_text(getattr(obj, fields.aliases)) if fields.aliases else "",
-        summary=plain_text(getattr(obj, fields.summary)) if fields.summary else "",
-        body=body,
-        tag_names=", ".join(sorted(tag.name for tag in obj.tags.all())),
-        tag_keys=tag_keys(tag.pk for tag in obj.tags.all()),
-        url=obj.get_absolute_url(),
-        visible_from=visible_from(obj),
-        visible_until=visible_until(obj),
-    )
-
-
-def add_words(entries):
-    """Record the words of these entries for misspelling suggestions (see `corrected`)."""
-    words = set()
-    for entry in entries:
-        for text in (entry.title, entry.aliases, entry.summary, entry.tag_names, entry.body):
-            words.update(word.casefold() for word in _VOCABULARY_WORD.findall(text))
-    SearchWord.objects.bulk_create(
-        [SearchWord(word=word) for word in words if len(word) <= MAX_WORD_LENGTH], ignore_conflicts=True
-    )
-
-
-def tag_keys(tag_pks):
-    """How an entry stores its tags: " #12 #40 ", each key between spaces so that a contains match is exact."""
-    keys = " ".join(f"#{pk}" for pk in sorted(tag_pks))
-    return f" {keys} " if keys else ""
-
-
-def _parent_paths(model):
-    return [path for path, _ in model.visibility_parents]
-
-
-def index(key, pks):
-    """Write, rewrite or remove the entries of the items of type `key` with these pks."""
-    content_type = CONTENT_TYPES_BY_KEY[key]
-    pks = set(pks)
-    objects = content_type.model.objects.filter(pk__in=pks).prefetch_related("tags")
-    if parents := _parent_paths(content_type.model):
-        objects = objects.select_related(*parents)
-    objects = list(objects)
-    found = {obj.pk for obj in objects}
-    SearchEntry.objects.filter(content_type=key, object_id__in=pks - found).delete()
-    if not objects:
-        return
-    entries = [_entry(content_type, obj) for obj in objects]
-    SearchEntry.objects.bulk_create(
-        entries,
-        update_conflicts=True,
-        unique_fields=["content_type", "object_id"],
-        update_fields=INDEXED_FIELDS,
-    )
-    if connection.vendor == "postgresql":
-        written = SearchEntry.objects.filter(content_type=key, object_id__in=found)
-        written.update(vector=VECTOR, head_vector=HEAD_VECTOR)
-    add_words(entries)
-
-
-def index_with_dependents(model, pks):
-    """Index these items and every item whose visibility hangs on them (an article's FAQs, lists, treatments)."""
-    index(content_type_for(model).key, pks)
-    for content_type in CONTENT_TYPES:
-        for path in _parent_paths(content_type.model):
-            if model_at(content_type.model, path) is model:
-                children = content_type.model.objects.filter(**{f"{path}__in": pks}).values_list("pk", flat=True)
-                index(content_type.key, list(children))
 
 
 # --- Reading the query --------------------------------------------------------
@@ -659,7 +490,7 @@ def corrected(text, parsed, backend):
     Words come from every entry, drafts included: the caller offers the
     suggestion only if it finds visible pages.
     """
-    words = [word for word in dict.fromkeys(parsed.words) if _VOCABULARY_WORD.fullmatch(word)][:MAX_FUZZY_WORDS]
+    words = [word for word in dict.fromkeys(parsed.words) if VOCABULARY_WORD.fullmatch(word)][:MAX_FUZZY_WORDS]
     if not words:
         return ""
     known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))

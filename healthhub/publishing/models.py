@@ -12,10 +12,10 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from healthhub import related_lists
 from healthhub.cache import content_changed
-from healthhub.markdown import render_markdown
+from healthhub.related import store as related_lists
 from healthhub.revisions import RevisionRelations
+from healthhub.text.markdown import render_markdown
 
 
 class Status(models.TextChoices):

@@ -44,10 +44,10 @@ def tag_key(tag_pk):
 
 
 def _content():
-    # healthhub.content uses this module, and the content models (imported by it) stamp through it.
-    from healthhub import content
+    # healthhub.registry imports the content models, which stamp through this module.
+    from healthhub import registry
 
-    return content
+    return registry
 
 
 # --- Reading and storing lists -------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.html import strip_tags
 
-from healthhub.markdown import render_markdown
+from healthhub.text.markdown import render_markdown
 
 WORDS_PER_MINUTE = 200
 WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:['’][A-Za-z]+)?|\d+(?:[.,]\d+)*")

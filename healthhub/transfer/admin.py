@@ -17,8 +17,8 @@ from django.urls import path
 
 from articles.models import FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger
 from glossary.models import Term
-from healthhub.exporting import export_files, write_zip
-from healthhub.importing import import_upload
+from healthhub.transfer.exporting import export_files, write_zip
+from healthhub.transfer.importing import import_upload
 
 # An import can create and change items of every content type, references and reviewers, and the site's
 # standard disclaimer; and a file can say `status: published`. So importing takes a Publisher's permissions:
