@@ -8,6 +8,8 @@ from django.utils.feedgenerator import Atom1Feed
 from taggit.models import Tag
 
 from articles.models import Article
+from healthhub.caching import keys
+from healthhub.caching.deps import track
 from healthhub.text.structured_data import absolute_url
 
 FEED_LENGTH = 20
@@ -26,6 +28,7 @@ class ArticleFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
+        track(keys.of_type(Article))
         return self.articles(obj).prefetch_related("tags").order_by("-updated_at", "pk")[:FEED_LENGTH]
 
     def item_title(self, item):
@@ -70,6 +73,7 @@ class TagArticleFeed(ArticleFeed):
         return absolute_url(reverse("tags:detail", args=[tag.slug]))
 
     def articles(self, tag):
+        track(keys.tag(tag.pk))
         return Article.objects.published().filter(tags=tag)
 
 

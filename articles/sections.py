@@ -12,6 +12,9 @@ from itertools import groupby
 
 from django.db.models import CharField, Value
 
+from healthhub.caching import keys
+from healthhub.caching.deps import track
+
 from .models import FAQ, Treatment, TreatmentList, Trigger
 
 
@@ -47,11 +50,14 @@ def load(article):
     faqs = list(article.faqs.published(parents=False).defer(*FAQ.markdown_fields))
     treatment_lists, treatments = _treatments(article)
     references = list(article.references.all())
+    triggers = list(article.triggers.published())
     cite(references, [*faqs, *treatments])
+    # The page shows each of these; one that joins or leaves the page stamps the article (events.py).
+    track(*keys.items([*faqs, *treatment_lists, *treatments, *references, *triggers]))
     return ArticleSections(
         faqs=faqs,
         treatment_groups=grouped(treatment_lists, lambda t: t.kind, TreatmentList.Kind.choices),
-        trigger_groups=grouped(article.triggers.published(), lambda t: t.category, Trigger.Category.choices),
+        trigger_groups=grouped(triggers, lambda t: t.category, Trigger.Category.choices),
         references=references,
     )
 

@@ -1,39 +1,24 @@
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from glossary.linking import GlossaryLinker
-from healthhub.cache import article_content_version, current_version, passed
+from healthhub.caching import keys
+from healthhub.caching.deps import track
 from healthhub.publishing.views import VisibleMixin
 from healthhub.related.queries import related_for
 from healthhub.text import structured_data
 
-from . import content_stamps, sections
+from . import content_cache, sections
 from .models import FAQ, Article, Reviewer, Treatment, TreatmentList, Trigger
 from .sections import grouped
-
-# List views build their querysets per request: published() reads the clock.
-
-# The rendered body and sections of an article are kept under the article's row, the
-# article content version and its stamp (articles/content_stamps.py); its related pages
-# under the content version (any change to content, tags or glossary terms, or a
-# scheduled publication). The timeout only frees memory held by old versions.
-CONTENT_CACHE_SECONDS = 24 * 3600
-
-
-def content_cache_key(article):
-    return f"article-content:{article.pk}:{article.updated_at.timestamp()}:{article_content_version().number}"
-
-
-def related_cache_key(article):
-    return f"article-related:{article.pk}:{current_version().number}"
 
 
 class ArticleListView(ListView):
     paginate_by = 20
 
     def get_queryset(self):
+        track(keys.of_type(Article))
         return Article.objects.published().prefetch_related("tags")
 
 
@@ -43,12 +28,13 @@ class ArticleDetailView(VisibleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        track(keys.item(article), *keys.items(filter(None, [article.reviewed_by])))
         if self.request.user.is_staff:
             # Staff may be previewing: their pages neither come from the cache nor go into it.
             article_content, faq_block = self.render_content()
-            related = related_for(article, self.request.user)
         else:
-            article_content, faq_block, related = self.cached_content(article)
+            article_content, faq_block = content_cache.content(self.request, article, self.render_content)
+        related = related_for(article, self.request.user)
         return super().get_context_data(
             article_content=article_content,
             related=related,
@@ -56,33 +42,10 @@ class ArticleDetailView(VisibleMixin, DetailView):
             **kwargs,
         )
 
-    def cached_content(self, article):
-        """(content HTML, FAQ structured data, related pages), each from the cache while it is current."""
-        content_key, related_key, stamp_key = (
-            content_cache_key(article),
-            related_cache_key(article),
-            content_stamps.key(article.pk),
-        )
-        found = cache.get_many([content_key, related_key, stamp_key])
-        # Read before the sections: a change from here on deletes the stamp, so what is kept below is not read back.
-        stamp = content_stamps.current(article.pk, found.get(stamp_key))
-        kept = found.get(content_key)
-        if kept is not None and kept[0] == stamp and not passed(kept[1]):
-            _stamp, _until, article_content, faq_block = kept
-        else:
-            article_content, faq_block = self.render_content()
-            # A part may be scheduled: the content version knows the next time anything's visibility changes.
-            until = current_version().next_change_at
-            cache.set(content_key, (stamp, until, article_content, faq_block), CONTENT_CACHE_SECONDS)
-        related = found.get(related_key)
-        if related is None:
-            related = related_for(article, self.request.user)
-            cache.set(related_key, related, CONTENT_CACHE_SECONDS)
-        return article_content, faq_block, related
-
     def render_content(self):
         """(the HTML of the body and every section under it, glossary terms linked; the FAQs' structured data)."""
         article = self.object
+        track(keys.item(article))
         parts = sections.load(article)
         context = {
             "article": article,
@@ -113,6 +76,7 @@ class FAQListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
+        track(keys.of_type(FAQ), keys.of_type(Article))
         return FAQ.objects.published().select_related("article").order_by("article__title", "order", "pk")
 
 
@@ -121,6 +85,7 @@ class FAQDetailView(VisibleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         faq = self.object
+        track(keys.item(faq), *keys.items(filter(None, [faq.article])), *keys.items(faq.references.all()))
         crumbs = [
             ("Home", reverse("home")),
             ("FAQs", reverse("articles:faq-list")),
@@ -142,6 +107,7 @@ class TreatmentListView(ListView):
     paginate_by = 100
 
     def get_queryset(self):
+        track(keys.of_type(Treatment), keys.of_type(TreatmentList), keys.of_type(Article))
         return (
             Treatment.objects.published()
             .select_related("treatment_list__article")
@@ -159,6 +125,8 @@ class TreatmentDetailView(VisibleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         treatment = self.object
+        parents = [treatment.treatment_list, treatment.treatment_list.article]
+        track(keys.item(treatment), *keys.items(parents), *keys.items(treatment.references.all()))
         crumbs = [
             ("Home", reverse("home")),
             ("Treatments", reverse("articles:treatment-list")),
@@ -176,6 +144,7 @@ class TriggerListView(ListView):
     paginate_by = 100
 
     def get_queryset(self):
+        track(keys.of_type(Trigger))
         return Trigger.objects.published().order_by("category", "name", "pk")
 
     def get_context_data(self, **kwargs):
@@ -189,13 +158,15 @@ class TriggerDetailView(VisibleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         trigger = self.object
+        articles = list(trigger.articles.published())
+        track(keys.item(trigger), *keys.items(articles))
         crumbs = [
             ("Home", reverse("home")),
             ("Triggers", reverse("articles:trigger-list")),
             (trigger.name, trigger.get_absolute_url()),
         ]
         return super().get_context_data(
-            articles=trigger.articles.published(),
+            articles=articles,
             related=related_for(trigger, self.request.user),
             glossary_linker=GlossaryLinker(),
             structured_data=[structured_data.breadcrumb_list(self.request, crumbs)],
@@ -209,7 +180,6 @@ class ReviewerDetailView(DetailView):
     model = Reviewer
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            reviewed_articles=Article.objects.published().filter(reviewed_by=self.object).order_by("title"),
-            **kwargs,
-        )
+        articles = list(Article.objects.published().filter(reviewed_by=self.object).order_by("title"))
+        track(keys.item(self.object), *keys.items(articles))
+        return super().get_context_data(reviewed_articles=articles, **kwargs)

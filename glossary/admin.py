@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 
-from glossary.linking import glossary_changed
 from healthhub.publishing.admin import PublishableAdmin, PublishableForm
 
 from . import views
@@ -32,21 +31,14 @@ class TermAdmin(PublishableAdmin):
         "status", "published_at", "unpublish_at", "version",
     )  # fmt: skip
 
-    def after_preview_rollback(self):
-        # The preview's term was in the glossary while the page was built: rebuild the links without it.
-        glossary_changed()
-
-    # Bulk actions update rows without saving each term, so no signal tells glossary links to rebuild.
     @admin.action(description=PublishableAdmin.publish.short_description)
     def publish(self, request, queryset):
         super().publish(request, queryset)
-        glossary_changed()
         transaction.on_commit(lambda: self.report_pending(request))
 
     @admin.action(description=PublishableAdmin.unpublish.short_description)
     def unpublish(self, request, queryset):
         super().unpublish(request, queryset)
-        glossary_changed()
         transaction.on_commit(lambda: self.report_pending(request))
 
     def changeform_view(self, request, *args, **kwargs):

@@ -9,31 +9,21 @@ Matching is a dictionary lookup per word, not a search per term: every term
 name (and its plurals) is stored under its normalised spelling, and for each
 word of the text only the phrases that can start with that word are tried,
 longest first. The cost is per word of text, whatever the size of the
-glossary. The `Matcher` is built once per glossary version and kept in memory
-for at most MATCHER_MAX_AGE; saving or deleting a term moves the version on (the
-version lives in Django's cache, so every process sees the change at once when
-the cache is shared).
+glossary. The `Matcher` is built once and kept in each process's memory until a
+change to the glossary's names is stamped (healthhub/caching: a term added,
+renamed, published, unpublished or deleted, by anyone, in any process, or by the
+clock): every process builds it again on its next page.
 """
 
-import datetime
 import html
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import transaction
-from django.utils import timezone
-
 from glossary.models import Term
-from healthhub.cache import first_stored, pinned_value
-from healthhub.publishing.models import Status
+from healthhub.caching import keys, stamps
+from healthhub.caching.deps import ProcessMemo, track
 from healthhub.text.paths import slug_path
-
-VERSION_KEY = "glossary-links:version"
-# Rebuild at least this often, in case a process missed a version change (e.g. a per-process cache).
-MATCHER_MAX_AGE = datetime.timedelta(minutes=5)
 
 # Sanitized HTML (nh3 output) quotes every attribute value with double quotes
 # and escapes "<" in text, so a tag is "<", then quoted strings or anything but ">".
@@ -90,9 +80,7 @@ def _plurals(key):
 class Matcher:
     """Every published term name and alias, by normalised spelling."""
 
-    def __init__(self, terms, *, version=None, valid_until=None):
-        self.version = version
-        self.valid_until = valid_until
+    def __init__(self, terms):
         self.phrases = {}
         exact = {}
         for term in terms:
@@ -153,42 +141,17 @@ class Matcher:
             free_from = i + length
 
 
-def glossary_version():
-    version = pinned_value(VERSION_KEY) or cache.get(VERSION_KEY)
-    return first_stored(VERSION_KEY, uuid.uuid4().hex) if version is None else version
+TERM = Term._meta.label_lower
+_matcher = ProcessMemo(stamps.GLOSSARY)
 
 
-def glossary_changed():
-    """Rebuild the matcher on next use, now and again once the change is committed.
-
-    The immediate bump covers the current process; the one after commit makes
-    sure no other process rebuilt from data that was not yet committed.
-    """
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
-
-
-_built = {"matcher": None}
+def _visible_terms():
+    return Matcher(Term.objects.published().values("pk", "term", "slug", "short_definition", "aliases"))
 
 
 def get_matcher():
-    """The matcher for the current glossary: two queries when it changed or aged, none otherwise."""
-    version = glossary_version()
-    matcher = _built["matcher"]
-    now = timezone.now()
-    if matcher is None or matcher.version != version or now >= matcher.valid_until:
-        terms = list(Term.objects.published().values("pk", "term", "slug", "short_definition", "aliases"))
-        # A scheduled term appears at its publication time without being saved again.
-        upcoming = (
-            Term.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        valid_until = min(upcoming, now + MATCHER_MAX_AGE) if upcoming else now + MATCHER_MAX_AGE
-        matcher = Matcher(terms, version=version, valid_until=valid_until)
-        _built["matcher"] = matcher
-    return matcher
+    """The matcher for the glossary visitors see now: one query after the glossary's names changed, none otherwise."""
+    return _matcher.get(_visible_terms)
 
 
 def _chunks(stored_html):
@@ -233,6 +196,8 @@ class GlossaryLinker:
             if entry.term_id in self.linked:
                 continue
             self.linked.add(entry.term_id)
+            # The page shows the term's address and short definition.
+            track(keys.item_of(TERM, entry.term_id))
             self.tooltips += 1
             tip_id = f"gloss:{self.tooltips}"
             out.append(html.escape(text[position:start], quote=False))

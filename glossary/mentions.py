@@ -6,9 +6,10 @@ links and code. Finding them means reading every text, so it is done when
 text or terms change (after the transaction commits), not when a term page is
 shown:
 
-- a saved content item has its own mentions worked out again;
-- a saved or deleted term changes what every text containing one of its names
-  (old or new) mentions, so those items are worked out again; the database
+- a changed content item has its own mentions worked out again;
+- a term whose names or visibility changed (or that was deleted) changes what
+  every text containing one of its names (old or new) mentions, so those items
+  are worked out again; the database
   and a loose regular expression narrow them to the texts that contain a
   name's words in order. A term with a common name ("Pain") can be in most
   texts on the site, more than one request can read: the items are queued
@@ -19,25 +20,25 @@ shown:
 
 Terms are matched whether they are visible now or scheduled, so that a term
 going live at its publication time is already in the table; term pages show
-only visible items (`published()`), so visibility needs no upkeep here.
+only visible items (`published()`). Both kinds of work start from one
+content change (`on_change`, healthhub/publishing/events.py); whenever a
+term's rows change, its "Used in" key is stamped, so its page is built again.
 """
 
-import datetime
 import re
 import threading
 import time
-from functools import partial, reduce
+from functools import reduce
 from operator import and_, or_
 
-from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from glossary.linking import GlossaryLinker, Matcher, glossary_version
+from glossary.linking import GlossaryLinker, Matcher
 from glossary.models import PendingMention, Term, TermMention
-from healthhub.cache import content_changed
+from healthhub.caching import keys, stamps
+from healthhub.caching.deps import ProcessMemo
 from healthhub.publishing.models import Status
 from healthhub.registry import CONTENT_TYPES, link_columns, linked_items
 
@@ -55,27 +56,26 @@ class _Budget(threading.local):
 
 
 _budget = _Budget()
-# Rebuild at least this often, as glossary_links does for its own matcher.
-MATCHER_MAX_AGE = datetime.timedelta(minutes=5)
 _WORDS = re.compile(r"\w+")
-_built = {"matcher": None}
 
 
 def _content_types():
     return [content_type for content_type in CONTENT_TYPES if content_type.html_fields]
 
 
+def _published_terms():
+    now = timezone.now()
+    terms = Term.objects.filter(Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now), status=Status.PUBLISHED)
+    return Matcher(terms.values("pk", "term", "slug", "short_definition", "aliases"))
+
+
+# Stamped, like the visitors' matcher, whenever a term's names, status or schedule change.
+_matcher = ProcessMemo(stamps.GLOSSARY)
+
+
 def matcher():
     """Every term that is visible or will be by the clock alone (published, not expired)."""
-    version = glossary_version()
-    built = _built["matcher"]
-    now = timezone.now()
-    if built is None or built.version != version or now >= built.valid_until:
-        terms = Term.objects.filter(Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now), status=Status.PUBLISHED)
-        fields = terms.values("pk", "term", "slug", "short_definition", "aliases")
-        built = Matcher(list(fields), version=version, valid_until=now + MATCHER_MAX_AGE)
-        _built["matcher"] = built
-    return built
+    return _matcher.get(_published_terms)
 
 
 def index(key, pks):
@@ -83,22 +83,28 @@ def index(key, pks):
     content_type = next(content_type for content_type in _content_types() if content_type.key == key)
     linker = GlossaryLinker(matcher=matcher())
     pks = list(pks)
+    changed_terms = set()
     for start in range(0, len(pks), BATCH):
         chunk = pks[start : start + BATCH]
-        found = []
+        found = set()
         rows = content_type.model.objects.filter(pk__in=chunk).values_list("pk", *content_type.html_fields)
         for pk, *texts in rows:
             term_ids = set().union(*(linker.mentions(text) for text in texts if text))
             if content_type.model is Term:
                 term_ids.discard(pk)
-            found += [TermMention(term_id=term_id, content_type=key, object_id=pk) for term_id in term_ids]
+            found |= {(term_id, pk) for term_id in term_ids}
         with transaction.atomic():
-            TermMention.objects.filter(content_type=key, object_id__in=chunk).delete()
-            TermMention.objects.bulk_create(found)
-    # The save that led here started a new content version before this ran: a term page
-    # cached in between would keep the old list, so start another one. Articles' content
-    # does not show these lists.
-    content_changed(article_content=False)
+            stored = TermMention.objects.filter(content_type=key, object_id__in=chunk)
+            before = set(stored.values_list("term_id", "object_id"))
+            if before != found:
+                stored.delete()
+                TermMention.objects.bulk_create(
+                    TermMention(term_id=term_id, content_type=key, object_id=pk) for term_id, pk in found
+                )
+        changed_terms |= {term_id for term_id, _pk in before ^ found}
+    if changed_terms:
+        # Term pages were kept with the "Used in" lists as they were.
+        stamps.bump([keys.mentions(term_id) for term_id in changed_terms])
 
 
 def _name_words(name):
@@ -219,33 +225,19 @@ def rebuild():
         index(content_type.key, content_type.model.objects.order_by("pk").values_list("pk", flat=True))
 
 
-def _saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        transaction.on_commit(partial(index, _key_of(sender), [instance.pk]))
-
-
-def _deleted(sender, instance, **kwargs):
-    transaction.on_commit(partial(index, _key_of(sender), [instance.pk]))
-
-
-# What decides which texts a term is matched in; other edits (its definition) change none.
-_MATCHED_FIELDS = ("term", "aliases", "status", "unpublish_at")
-
-
-def _term_saving(sender, instance, raw=False, **kwargs):
-    if not raw and instance.pk:
-        instance._matched_before = Term.objects.filter(pk=instance.pk).values_list(*_MATCHED_FIELDS).first()
-
-
-def _term_saved(sender, instance, raw=False, **kwargs):
-    matched = tuple(getattr(instance, field) for field in _MATCHED_FIELDS)
-    if not raw and getattr(instance, "_matched_before", None) != matched:
-        transaction.on_commit(partial(terms_changed, [instance.pk], term_names(instance)))
-
-
-def _term_deleting(sender, instance, **kwargs):
-    # The items that mentioned the term must be found before its rows go with it.
-    transaction.on_commit(partial(_rework, mentioning([instance.pk])))
+def on_change(sender, change, **kwargs):
+    """Work out the mentions a content change may have changed (healthhub/publishing/events.py)."""
+    for content_type in _content_types():
+        if pks := change.of(content_type.model):
+            index(content_type.key, pks)
+    if change.terms:
+        # Texts that mention a changed term under its old names, or contain its new ones. A deleted
+        # term's rows went with it: its old names, recorded in the change, find those texts.
+        names = [name for term in Term.objects.filter(pk__in=change.terms) for name in term_names(term)]
+        for (label, pk), row in change.before.items():
+            if label == Term._meta.label_lower and pk in change.terms:
+                names += [row["term"], *(line.strip() for line in row["aliases"].splitlines() if line.strip())]
+        terms_changed(change.terms, names)
 
 
 def _rework(items):
@@ -255,28 +247,13 @@ def _rework(items):
     work_through(until=_budget.ends)
 
 
-def _request_started(**kwargs):
+def request_started(**kwargs):
+    """A request has BUDGET_SECONDS for the queue from its first term change on (connected in healthhub/apps.py)."""
     _budget.ends = _IN_REQUEST
 
 
-def _request_finished(**kwargs):
+def request_finished(**kwargs):
     _budget.ends = None
-
-
-def _key_of(model):
-    return next(content_type.key for content_type in _content_types() if content_type.model is model)
-
-
-def connect():
-    for content_type in _content_types():
-        model = content_type.model
-        post_save.connect(_saved, sender=model, dispatch_uid=f"term-mentions-save-{content_type.key}")
-        post_delete.connect(_deleted, sender=model, dispatch_uid=f"term-mentions-delete-{content_type.key}")
-    pre_save.connect(_term_saving, sender=Term, dispatch_uid="term-mentions-term-saving")
-    post_save.connect(_term_saved, sender=Term, dispatch_uid="term-mentions-term-save")
-    pre_delete.connect(_term_deleting, sender=Term, dispatch_uid="term-mentions-term-delete")
-    request_started.connect(_request_started, dispatch_uid="term-mentions-request-started")
-    request_finished.connect(_request_finished, dispatch_uid="term-mentions-request-finished")
 
 
 def used_in(term, *, limit=USED_IN_LIMIT):

@@ -27,6 +27,8 @@ class Term(Publishable):
     tags = TaggableManager(through="TermTag", ordering=["name"], blank=True, help_text="Topics, separated by commas.")
 
     markdown_fields = ("definition",)
+    # What glossary linking matches in texts (healthhub/publishing/events.py announces changes to them).
+    matched_fields = ("term", "aliases")
     _history_m2m_fields = ["related_terms"]
 
     class Meta(Publishable.Meta):

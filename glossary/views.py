@@ -6,6 +6,8 @@ from django.views.generic import DetailView, ListView
 
 from glossary.linking import GlossaryLinker
 from glossary.mentions import used_in
+from healthhub.caching import keys
+from healthhub.caching.deps import track
 from healthhub.publishing.views import VisibleMixin
 from healthhub.related.queries import related_for
 from healthhub.text import structured_data
@@ -20,6 +22,7 @@ class TermListView(ListView):
     """The A-Z: every visible term under its letter, with a letter bar to jump."""
 
     def get_queryset(self):
+        track(keys.of_type(Term))
         return Term.objects.published().only("term", "slug", "short_definition", "aliases")
 
     def get_context_data(self, **kwargs):
@@ -47,15 +50,18 @@ class TermDetailView(VisibleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         term = self.object
+        related_terms, mentioned_in = list(term.related_terms.published()), used_in(term)
+        shown = [item for _content_type, items in mentioned_in for item in items]
+        track(keys.item(term), keys.mentions(term.pk), *keys.items(related_terms), *keys.items(shown))
         crumbs = [
             ("Home", reverse("home")),
             ("Glossary", reverse("glossary:term-list")),
             (term.term, term.get_absolute_url()),
         ]
         return super().get_context_data(
-            related_terms=term.related_terms.published(),
+            related_terms=related_terms,
             related=related_for(term, self.request.user),
-            used_in=used_in(term),
+            used_in=mentioned_in,
             glossary_linker=GlossaryLinker(exclude_term=term),
             structured_data=[
                 structured_data.defined_term(self.request, term),

@@ -30,8 +30,8 @@ from articles.models import (
 )
 from glossary import mentions as term_mentions
 from glossary.models import Term, TermTag
+from healthhub.publishing import events
 from healthhub.publishing.models import Status
-from healthhub.related import store as related_lists
 from healthhub.text.markdown import render_markdown
 
 BATCH = 2000
@@ -100,7 +100,8 @@ def generate(*, articles, terms=5000, tags=400, seed=1, progress=True):
     # Bulk-created rows send no signals: work out the mentions behind "Used in" here,
     # and let stored related-page lists be worked out again.
     term_mentions.rebuild()
-    related_lists.everything_changed()
+    # Rows went in with bulk_create, which sends no signals: whatever was cached may show too little.
+    events.announce(events.Change(everything=True))
     # Fresh planner statistics, as autovacuum would gather later: without them
     # PostgreSQL picks nested loops over the new rows (seconds instead of milliseconds).
     with connection.cursor() as cursor:

@@ -98,34 +98,37 @@ class SearchWord(models.Model):
 
 
 class Stamp(models.Model):
-    """When something that stored results depend on last changed, e.g. "tag:12" (anything carrying tag 12).
+    """When something cached values depend on last changed (healthhub/caching/stamps.py).
 
-    Written only after a change commits (healthhub/related_lists.py); "all" marks a change that
-    cannot be narrowed down, such as a bulk update or a tag merge.
+    `key` names it ("item:articles.faq:12", "tag:7", "glossary"...); `value` is a
+    number that only grows (microseconds since 1970, or the previous one plus
+    one). Written only after a change commits, by one writer at a time. Used when
+    REDIS_URL is not set; with Redis the stamps live in Redis.
     """
 
-    key = models.CharField(max_length=40, primary_key=True)
-    changed_at = models.DateTimeField()
+    key = models.CharField(max_length=100, primary_key=True)
+    value = models.BigIntegerField()
 
     def __str__(self):
-        return f"{self.key} changed at {self.changed_at}"
+        return f"{self.key} = {self.value}"
 
 
 class RelatedList(models.Model):
-    """An item's related pages as last worked out (content.related), kept until they may have changed.
+    """An item's related pages as last worked out (related.queries.related), kept while they are current.
 
-    A list is used only while it is newer than the stamps of every tag the item
-    carries (and of "all") and the next scheduled publication has not come; any
-    other read works the list out again and stores it.
+    A list is used while none of the stamps of `keys` (the item, its tags, and
+    the items it shows) is newer than `started`, the stamp counter read before
+    it was worked out (under the same `epoch`); any other read works it out again and stores it.
     """
 
     content_type = models.CharField(max_length=20, help_text="A key of healthhub.registry.CONTENT_TYPES.")
     object_id = models.PositiveBigIntegerField()
-    # What each related link shows (content._link_columns), best first.
+    # What each related link shows (registry.link_columns), best first.
     items = models.JSONField(default=list)
-    computed_at = models.DateTimeField()
-    # The next scheduled publication or unpublication anywhere on the site when the list was made.
-    valid_until = models.DateTimeField(null=True, blank=True)
+    # The stamp store's epoch and counter when the list was worked out.
+    epoch = models.BigIntegerField(default=0)
+    started = models.BigIntegerField(default=0)
+    keys = models.JSONField(default=list)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_related_list")]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import BigIntegerField, CharField, F, TextField, Value
 from django.db.models.functions import Cast
 
-from articles.models import FAQ, Article, Treatment, TreatmentList, Trigger
+from articles.models import FAQ, Article, Reference, Reviewer, Treatment, TreatmentList, Trigger
 from glossary.models import Term
 
 
@@ -82,8 +82,12 @@ CONTENT_TYPES = (
         html_fields=("definition_html",),
     ),
 )
-TYPE_OF = {content_type.model: content_type for content_type in CONTENT_TYPES}
 CONTENT_TYPES_BY_KEY = {content_type.key: content_type for content_type in CONTENT_TYPES}
+
+
+# Every model whose changes visitors can see: the content types, and the parts of an article's page
+# that have no page of their own (its references, its reviewer).
+WATCHED_MODELS = (*(content_type.model for content_type in CONTENT_TYPES), Reference, Reviewer)
 
 
 def content_type_for(model):

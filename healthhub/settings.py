@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "healthhub.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Near the top: a visitor's cached page is served before the rest of the stack runs.
+    "healthhub.caching.pages.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -81,7 +83,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "healthhub.middleware.AnonymousPageCacheMiddleware",
     # Records who made each revision, also for bulk actions and deletions.
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -134,18 +135,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -----------------------------------------------------------------
-# Local memory by default; REDIS_URL (redis://127.0.0.1:6379/0) shares one cache
-# between several app servers, which page caching and rate limits then rely on.
+# One cache shared by every process and app server: a table in the database by
+# default (created by `migrate`), Redis when REDIS_URL is set
+# (redis://127.0.0.1:6379/0). Pages, rate limits and reused fragments live there;
+# whether a cached page is still current is decided by stamps kept beside it
+# (healthhub/caching/stamps.py), so a change made anywhere shows on the next request.
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "healthhub.redis_cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "healthhub"}
+        {"BACKEND": "healthhub.caching.backends.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "healthhub"}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "healthhub"}
+        else {
+            "BACKEND": "healthhub.caching.backends.DatabaseCache",
+            "LOCATION": "healthhub_cache",
+            # Pages of a large site: Django's default of 300 entries would empty the table again and again.
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "50000"))},
+        }
     )
 }
-# Seconds an anonymous page stays cached at most (changes invalidate it sooner); 0 turns page caching off.
+# Seconds an anonymous page stays cached at most (changes make it stale sooner); 0 turns page caching off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 # --- Passwords, language, time ---------------------------------------------

@@ -11,12 +11,15 @@ from django.contrib.sitemaps import Sitemap
 
 from articles.models import FAQ, Article, Treatment, Trigger
 from glossary.models import Term
+from healthhub.caching import keys
+from healthhub.caching.deps import track
 
 
 class PublishedSitemap(Sitemap):
     model = None
 
     def items(self):
+        track(keys.of_type(self.model))
         return self.model.objects.published().order_by("pk")
 
     def lastmod(self, item):

@@ -15,6 +15,8 @@ from taggit.models import Tag
 
 from articles.models import Article
 from healthhub import registry
+from healthhub.caching import keys
+from healthhub.caching.deps import track
 from healthhub.search import query as search_query
 from healthhub.tags import queries as tag_queries
 from healthhub.text.structured_data import absolute_url
@@ -28,6 +30,7 @@ TAG_SLUG = re.compile(r"[-\w]+")
 
 
 def home(request):
+    track(keys.of_type(Article))
     articles = Article.objects.published().prefetch_related("tags")
     popular_tags = sorted(tag_queries.tag_uses(), key=lambda use: -use.count)[:15]
     return render(
@@ -71,8 +74,11 @@ def tag_detail(request, slugs):
     slugs = list(dict.fromkeys(slugs))
     if len(slugs) > MAX_TAGS:
         raise Http404(f"Combine at most {MAX_TAGS} tags.")
-    names = dict(Tag.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=slugs)}
+    names = {slug: tag.name for slug, tag in tags.items()}
     groups = tag_queries.tagged(slugs) if len(names) == len(slugs) else []
+    track(*(keys.tag(tag.pk) for tag in tags.values()))
+    track(*(key for _content_type, items in groups for key in keys.items(items)))
     chosen = [(slug, names.get(slug, slug)) for slug in slugs]
     context = {
         "chosen": chosen,
@@ -135,6 +141,7 @@ def search(request):
     if query and not context["tags"]:
         # A tag picked from the box's suggestions: offer its page, which lists everything carrying it.
         context["query_tag"] = tag_queries.visible_tag(query)
+    track(keys.SEARCH, keys.TAGS)
     if query or context["tags"] or type_key:
         context["results"] = search_query.search(
             query, tags=context["tags"], type_key=type_key, page=request.GET.get("page")

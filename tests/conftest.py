@@ -1,8 +1,15 @@
+from contextlib import contextmanager
 from functools import partial
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+# The database cache's table (healthhub/settings.py).
+CACHE_TABLE = "healthhub_cache"
 
 
 @pytest.fixture(autouse=True)
@@ -17,11 +24,16 @@ def _test_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
-    """Each test starts with an empty cache (glossary matcher, "Used in" lists, rate limits).
+    """Each test starts with an empty cache (fragments, rate limits) and an empty stamp store.
 
-    Page caching is off here and tested on its own in tests/healthhub/test_cache.py.
+    The database cache and the stamps are tables in the test database, which each
+    test's transaction leaves as it found them; other backends are emptied here.
+    Page caching is off, except where a test turns it on (tests/healthhub/caching/).
     """
     settings.PAGE_CACHE_SECONDS = 0
+    if isinstance(caches["default"], DatabaseCache):
+        yield
+        return
     cache.clear()
     yield
     cache.clear()
@@ -64,3 +76,25 @@ def role_client(client, django_user_model):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def assert_content_queries():
+    """`with assert_content_queries(n):` n queries, not counting the shared cache's own.
+
+    Without Redis the cache (pages, rate-limit counts) is a table in the same
+    database; what a page costs in content queries is what these tests watch.
+    """
+
+    @contextmanager
+    def counting(expected):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        content = [query["sql"] for query in context.captured_queries if not _cache_bookkeeping(query["sql"])]
+        assert len(content) == expected, f"{len(content)} content queries, not {expected}:\n" + "\n".join(content)
+
+    return counting
+
+
+def _cache_bookkeeping(sql):
+    return CACHE_TABLE in sql or sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))

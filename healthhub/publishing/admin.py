@@ -350,12 +350,9 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             form.save_m2m()
             response = self._render_public_page(request, preview)
             response.render()
+            # Nothing read while the preview's rows existed was kept (caching.deps.storable()).
             transaction.set_rollback(True)
-        self.after_preview_rollback()
         return response
-
-    def after_preview_rollback(self):
-        """Forget anything cached from the rolled-back item (content types with caches of their own)."""
 
     def _preview_invalid(self, request, form):
         context = {

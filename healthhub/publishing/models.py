@@ -12,8 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from healthhub.cache import content_changed
-from healthhub.related import store as related_lists
+from healthhub.publishing import events
 from healthhub.revisions import RevisionRelations
 from healthhub.text.markdown import render_markdown
 
@@ -64,10 +63,10 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(rule)
 
     def update(self, **kwargs):
-        # Bulk updates (such as the admin's publish action) send no signals.
+        # Bulk updates send no model signals: announce what they change (read before they change it).
+        change = events.describe_queryset(self, fields=kwargs)
         rows = super().update(**kwargs)
-        content_changed()
-        related_lists.everything_changed()
+        events.announce(change)
         return rows
 
     def sharing_tags(self, obj):
@@ -116,6 +115,8 @@ class Publishable(models.Model):
     # (lookup path to a parent, whether that parent is optional), e.g.
     # [("article", True)] for an FAQ that may stand on its own.
     visibility_parents = []
+    # The fields that decide whether visitors see an item, whatever its parents (healthhub.publishing.events).
+    visibility_fields = ("status", "published_at", "unpublish_at")
     # Markdown fields whose sanitized HTML is stored in "<name>_html" on save.
     markdown_fields = ()
 

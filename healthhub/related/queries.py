@@ -54,7 +54,7 @@ def related(obj, *, limit=RELATED_LIMIT, fresh=False):
         return []
     key = content_type_for(type(obj)).key
     stored = limit == RELATED_LIMIT and not fresh
-    rows = store.read(key, obj.pk, tag_ids) if stored else None
+    rows = store.read(key, obj, tag_ids) if stored else None
     if rows is None:
         when = store.started()
         first, *others = (
@@ -63,7 +63,7 @@ def related(obj, *, limit=RELATED_LIMIT, fresh=False):
         ranked = first.union(*others, all=True).order_by("-shared", "-newest", "type_rank", "item_pk")[:limit]
         rows = list(ranked)
         if stored:
-            store.store(key, obj.pk, rows, when)
+            store.store(key, obj, tag_ids, rows, when)
     found = []
     for content_type, item, row in linked_items(rows):
         item.shared_tags = row["shared"]

@@ -21,7 +21,7 @@ from django.utils.html import strip_tags
 
 from healthhub.models import SearchEntry, SearchWord
 from healthhub.publishing.models import Status
-from healthhub.registry import CONTENT_TYPES, CONTENT_TYPES_BY_KEY, content_type_for, model_at
+from healthhub.registry import CONTENT_TYPES_BY_KEY
 
 # Words of a query that may be corrected when nothing matched exactly, and which words count:
 # shorter words ("the", "eye") are too short to tell a misspelling from another word.
@@ -165,13 +165,3 @@ def index(key, pks):
         written = SearchEntry.objects.filter(content_type=key, object_id__in=found)
         written.update(vector=VECTOR, head_vector=HEAD_VECTOR)
     add_words(entries)
-
-
-def index_with_dependents(model, pks):
-    """Index these items and every item whose visibility hangs on them (an article's FAQs, lists, treatments)."""
-    index(content_type_for(model).key, pks)
-    for content_type in CONTENT_TYPES:
-        for path in _parent_paths(content_type.model):
-            if model_at(content_type.model, path) is model:
-                children = content_type.model.objects.filter(**{f"{path}__in": pks}).values_list("pk", flat=True)
-                index(content_type.key, list(children))

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.core.cache import cache
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from taggit.models import Tag
 
-from healthhub.cache import current_version
+from healthhub.caching import keys
+from healthhub.caching.deps import cached, track
 from healthhub.registry import CONTENT_TYPES
 
 # A tag page lists this many items per type; the search page (filtered by tag and type) has the rest.
@@ -32,21 +32,21 @@ def tag_uses():
 
     Counted on each type's tag table (no DISTINCT needed: an item carries a tag
     once), one query per type plus one for the names, and kept in the cache
-    until any content changes (healthhub.cache's content version).
+    until an item joins or leaves a tag, or a tag is renamed (keys.TAGS).
     """
-    key = f"tag-uses:{current_version().number}"
-    uses = cache.get(key)
-    if uses is None:
-        counts = Counter()
-        for content_type in CONTENT_TYPES:
-            through = content_type.model.tags.through
-            visible = through.objects.filter(content_object__in=content_type.model.objects.published().values("pk"))
-            for row in visible.order_by().values("tag_id").annotate(uses=Count("content_object_id")):
-                counts[row["tag_id"]] += row["uses"]
-        tags = Tag.objects.filter(pk__in=counts).only("name", "slug")
-        uses = sorted((TagUse(tag.name, tag.slug, counts[tag.pk]) for tag in tags), key=lambda use: use.name.casefold())
-        cache.set(key, uses, 3600)
-    return uses
+    return cached("tag-uses", _count_tag_uses, timeout=24 * 3600)
+
+
+def _count_tag_uses():
+    track(keys.TAGS)
+    counts = Counter()
+    for content_type in CONTENT_TYPES:
+        through = content_type.model.tags.through
+        visible = through.objects.filter(content_object__in=content_type.model.objects.published().values("pk"))
+        for row in visible.order_by().values("tag_id").annotate(uses=Count("content_object_id")):
+            counts[row["tag_id"]] += row["uses"]
+    tags = Tag.objects.filter(pk__in=counts).only("name", "slug")
+    return sorted((TagUse(tag.name, tag.slug, counts[tag.pk]) for tag in tags), key=lambda use: use.name.casefold())
 
 
 class Listing(list):

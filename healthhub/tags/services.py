@@ -4,8 +4,8 @@ from django.db import transaction
 from django.db.models import Min, Q
 from taggit.models import Tag
 
+from healthhub.publishing import events
 from healthhub.registry import CONTENT_TYPES
-from healthhub.related import store as related_lists
 
 
 def tag_throughs():
@@ -21,6 +21,8 @@ def merge_tags(*, target: Tag, sources: list[Tag]) -> int:
     carries `target` (or several of the sources) keeps a single row.
     """
     source_ids = [tag.pk for tag in sources if tag.pk != target.pk]
+    # Read before the moves, which are bulk updates and send no signals: every item carrying a source tag.
+    change = events.describe_tagged([*source_ids, target.pk])
     moved = 0
     for through in tag_throughs():
         from_sources = through.objects.filter(tag_id__in=source_ids)
@@ -29,8 +31,7 @@ def merge_tags(*, target: Tag, sources: list[Tag]) -> int:
         from_sources.exclude(pk__in=first_per_item).delete()
         moved += from_sources.update(tag=target)
     Tag.objects.filter(pk__in=source_ids).delete()
-    # The moves above are bulk updates, which send no signals.
-    related_lists.everything_changed()
+    events.announce(change)
     return moved
 
 

@@ -1,23 +1,16 @@
 from django import template
 
-from healthhub.cache import current_version
+from healthhub.caching import stamps
+from healthhub.caching.deps import ProcessMemo
 from healthhub.models import SiteSettings
 
 register = template.Library()
 
-# (content version number, disclaimer) last read by this process, replaced as one
-# value (threads may share it): saving the site settings starts a new content
-# version, so the text is read once per version.
-_read = (None, "")
+# Read once per process until the site settings are saved again (by anyone, in any process).
+_disclaimer = ProcessMemo(stamps.SETTINGS)
 
 
 @register.simple_tag
 def standard_disclaimer():
-    """The site-wide disclaimer editors set under Site settings (one query per content version)."""
-    global _read
-    number = current_version().number
-    read_for, disclaimer = _read
-    if read_for != number:
-        disclaimer = SiteSettings.load().disclaimer
-        _read = (number, disclaimer)
-    return disclaimer
+    """The site-wide disclaimer editors set under Site settings."""
+    return _disclaimer.get(lambda: SiteSettings.load().disclaimer)

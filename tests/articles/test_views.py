@@ -1,16 +1,17 @@
+import dataclasses
 import datetime
 
 import pytest
 from django.core.cache import cache
 from django.db import transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import content_stamps
+from articles import content_cache
 from articles.models import FAQ, Article, Treatment, Trigger
-from articles.views import content_cache_key
 from glossary.linking import get_matcher
-from healthhub.cache import article_content_version, current_version
+from healthhub.caching import keys, stamps
 from healthhub.publishing.models import Status
 from tests.factories import (
     ArticleFactory,
@@ -177,18 +178,16 @@ def article_with_parts(n, tags):
 
 
 @pytest.mark.parametrize("size", [1, 8])
-def test_article_page_runs_a_fixed_number_of_queries(
-    client, django_assert_num_queries, django_capture_on_commit_callbacks, size
-):
+def test_article_page_runs_a_fixed_number_of_queries(client, committed, assert_content_queries, size):
     tags = [f"tag {i}" for i in range(size)]
-    article = article_with_parts(size, tags)
+    with committed():
+        article = article_with_parts(size, tags)
     get_matcher()  # built once per glossary change, not per page
-    current_version(), article_content_version()  # worked out once per content change, not per page
-    # The article with its tags, FAQs, treatments with their lists, triggers, the article's references,
-    # every citation of its FAQs and treatments (one query for all) and the standard disclaimer (8);
-    # then the stored related pages (1), none yet: one query for the related pages of every type, and
-    # storing them (a savepoint, the write, its release).
-    with django_assert_num_queries(8 + 1 + 1 + 3):
+    # The article with its tags (2), the stamps (read once per request), its FAQs, treatments with their
+    # lists, references, triggers and every citation of its FAQs and treatments (one query for all) (5);
+    # the stored related pages (none yet), the related pages of every type (one query), storing them
+    # (3); the standard disclaimer.
+    with assert_content_queries(2 + 1 + 5 + 3 + 1):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -198,24 +197,23 @@ def test_article_page_runs_a_fixed_number_of_queries(
     assert f">[{size}]</a>" in html
     # Other articles and terms; its own FAQs, treatments and triggers are on the page already.
     assert len(response.context["related"]) == min(2 * size, 8)
-    # With its body, sections and related pages cached: the article with its tags; the disclaimer is
-    # read once per content version.
-    with django_assert_num_queries(2):
+    # With its body, sections and related pages kept: the article with its tags, the stamps, the
+    # stored related pages; the disclaimer is read once per process until the settings change.
+    with assert_content_queries(2 + 1 + 1):
         again = client.get(article.get_absolute_url())
     assert again.content == response.content
-    # A change to another article starts a new content version, but this article's body and sections
-    # are kept: the article with its tags, the disclaimer, the stored related pages.
-    with django_capture_on_commit_callbacks(execute=True):
+    # A change to another article: this article's body, sections and related pages are kept, checked
+    # once against the stamps of what they show (2).
+    with committed():
         FAQFactory(article=ArticleFactory(tags=["elsewhere"]))
-    current_version()
-    with django_assert_num_queries(4):
+    with assert_content_queries(2 + 1 + 2 + 1):
         again = client.get(article.get_absolute_url())
     assert again.content == response.content
-    # A change to one of its own parts (an FAQ carrying its tags): the whole page again, as at first.
-    with django_capture_on_commit_callbacks(execute=True):
+    # A change to one of its own parts (an FAQ carrying its tags): the content is found stale and
+    # rendered again; the related pages, which leave out the article's own FAQs, are found current.
+    with committed():
         article.faqs.first().save()
-    current_version()
-    with django_assert_num_queries(8 + 1 + 1 + 3):
+    with assert_content_queries(2 + 1 + 1 + 5 + 1 + 1):
         again = client.get(article.get_absolute_url())
     assert again.content == response.content
 
@@ -234,10 +232,18 @@ def test_detail_pages_show_related_pages_of_every_type(client, factory):
 SENTINEL = "Served from the cache."
 
 
-def keep_sentinel(article):
-    """Put a recognisable text in the cache as the article's current content; returns the entry."""
-    entry = (content_stamps.current(article.pk), None, SENTINEL, None)
-    cache.set(content_cache_key(article), entry)
+def content_key(article):
+    return content_cache.cache_key(article, "http://testserver")
+
+
+def keep_sentinel(client, article):
+    """Put a recognisable text in the cache in place of the article's kept content; returns the entry.
+
+    The entry keeps what the real one depends on, so it goes stale exactly when the real one would.
+    """
+    client.get(article.get_absolute_url())
+    entry = dataclasses.replace(cache.get(content_key(article)), value=(SENTINEL, None))
+    cache.set(content_key(article), entry)
     return entry
 
 
@@ -277,24 +283,36 @@ class TestCachedArticleContent:
             treatment.save()
         assert "Ice pack" not in client.get(article.get_absolute_url()).content.decode()
 
-    def test_staff_pages_neither_read_nor_fill_the_cache(self, staff_client):
-        draft = ArticleFactory(status=Status.DRAFT, body="Draft words.")
+    def test_staff_pages_neither_read_nor_fill_the_cache(self, staff_client, committed):
+        with committed():
+            draft = ArticleFactory(status=Status.DRAFT, body="Draft words.")
+            visible = ArticleFactory(body="Visible words.")
         assert "Draft words." in staff_client.get(draft.get_absolute_url()).content.decode()
-        assert cache.get(content_cache_key(draft)) is None
-        visible = ArticleFactory(body="Visible words.")
-        kept = keep_sentinel(visible)
+        assert cache.get(content_key(draft)) is None
+        kept = keep_sentinel(Client(), visible)  # as a visitor
         html = staff_client.get(visible.get_absolute_url()).content.decode()
         assert "Visible words." in html and SENTINEL not in html
-        assert cache.get(content_cache_key(visible)) == kept
+        assert cache.get(content_key(visible)) == kept
 
-    def test_visitors_get_the_cached_content(self, client):
-        article = ArticleFactory(body="Fresh words.")
-        keep_sentinel(article)
+    def test_visitors_get_the_cached_content(self, client, committed):
+        with committed():
+            article = ArticleFactory(body="Fresh words.")
+        keep_sentinel(client, article)
         assert SENTINEL in client.get(article.get_absolute_url()).content.decode()
 
-    def test_content_kept_under_an_old_stamp_is_not_served(self, client):
-        article = ArticleFactory(body="Fresh words.")
-        cache.set(content_cache_key(article), (content_stamps.current(article.pk) - 1, None, SENTINEL, None))
+    def test_content_kept_before_a_change_it_shows_is_not_served(self, client, committed):
+        with committed():
+            article = ArticleFactory(body="Fresh words.")
+        entry = keep_sentinel(client, article)
+        cache.set(content_key(article), dataclasses.replace(entry, start=entry.start - 1))
+        stamps.bump([keys.item(article)])  # a change it shows, stamped after the (earlier) entry started
+        assert "Fresh words." in client.get(article.get_absolute_url()).content.decode()
+
+    def test_content_kept_under_another_epoch_is_not_served(self, client, committed):
+        with committed():
+            article = ArticleFactory(body="Fresh words.")
+        entry = keep_sentinel(client, article)
+        cache.set(content_key(article), dataclasses.replace(entry, epoch=entry.epoch - 1))
         assert "Fresh words." in client.get(article.get_absolute_url()).content.decode()
 
     def test_a_newly_tagged_page_joins_the_related_pages_once_saved(self, client, committed):
@@ -375,8 +393,7 @@ class TestArticleContentFollowsItsParts:
     def cached_parts(self, client, committed):
         with committed():
             parts = Parts()
-        client.get(parts.article.get_absolute_url())
-        keep_sentinel(parts.article)
+        keep_sentinel(client, parts.article)
         assert shown_from_cache(client, parts.article)
         return parts
 
@@ -421,5 +438,4 @@ class TestArticleContentFollowsItsParts:
         assert "Can I fly?" not in client.get(parts.article.get_absolute_url()).content.decode()
         later = soon + datetime.timedelta(seconds=1)
         monkeypatch.setattr(timezone, "now", lambda: later)
-        monkeypatch.setattr("time.time", lambda: later.timestamp())
         assert "Can I fly?" in client.get(parts.article.get_absolute_url()).content.decode()

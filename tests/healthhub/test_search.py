@@ -7,7 +7,6 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from healthhub.cache import current_version
 from healthhub.publishing.models import Status
 from healthhub.search import query as search
 from tests.factories import (
@@ -394,14 +393,14 @@ def test_the_page_does_not_say_which_engine_runs(client, committed, engine):
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_a_search_runs_a_fixed_number_of_queries(client, committed, django_assert_num_queries, size):
+def test_a_search_runs_a_fixed_number_of_queries(client, committed, assert_content_queries, size):
     with committed():
         for number in range(size):
             article = ArticleFactory(title=f"Posture {number}", tags=["posture"])
             FAQFactory(question=f"Posture question {number}?", article=article, tags=["posture"])
-    # The tag, then type counts, the page, and the page's snippets.
-    current_version()  # worked out once per content change, not per page
-    with django_assert_num_queries(4):
+    client.get(reverse("search"), {"q": "warm-up"})  # the first search of a process checks for the FTS5 table
+    # The tag, then type counts, the page, and the page's snippets (besides the rate limit's count).
+    with assert_content_queries(4):
         response = client.get(reverse("search"), {"q": "posture", "tag": "posture"})
     assert response.context["results"].total == 2 * size
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from healthhub.cache import current_version
+from healthhub.caching import stamps
 from healthhub.publishing.models import Status
 from tests.factories import (
     ArticleFactory,
@@ -96,7 +96,7 @@ def test_tag_page_runs_a_fixed_number_of_queries(client, django_assert_num_queri
         FAQFactory(article=article, tags=["pain"])
         TermFactory(tags=["pain"])
     # One for the tag, then one per content type and one for each type's tags.
-    current_version()  # worked out once per content change, not per page
+    stamps.snapshot()  # worked out once per content change, not per page
     with django_assert_num_queries(1 + 6 + 3):
         client.get(reverse("tags:detail", args=["pain"]))
 

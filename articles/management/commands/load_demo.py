@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.models import Article
 from healthhub.transfer.importing import import_paths
 
 DEMO_CONTENT = settings.BASE_DIR / "content" / "demo"
@@ -18,8 +19,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, **options):
-        from articles.models import Article
-
         if if_empty and Article.objects.exists():
             self.stdout.write("The database already has content; demo content not loaded.")
             return

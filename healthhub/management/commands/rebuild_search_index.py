@@ -3,6 +3,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from tqdm import tqdm
 
+from healthhub.caching import keys, stamps
 from healthhub.models import SearchEntry, SearchWord
 from healthhub.registry import CONTENT_TYPES
 from healthhub.search import index as search_index
@@ -34,6 +35,8 @@ class Command(BaseCommand):
                         search_index.index(content_type.key, batch)
                     progress.update(len(batch))
         removed = self._remove_orphans()
+        # Search pages were kept with what the index said before.
+        stamps.bump([keys.SEARCH])
         self.stdout.write(self.style.SUCCESS(f"Search index rebuilt: {total} items, {removed} stale entries removed."))
 
     def _remove_orphans(self):

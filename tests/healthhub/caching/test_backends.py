@@ -3,20 +3,14 @@ import threading
 import pytest
 from django.core.cache import caches
 
-from tests.healthhub.test_cache import redis_reachable
+from tests.services import REDIS_CACHE, needs_redis
 
-pytestmark = pytest.mark.skipif(not redis_reachable(), reason="no Redis server on 127.0.0.1:6379")
+pytestmark = needs_redis
 
 
 @pytest.fixture
 def redis_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "healthhub.redis_cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-            "KEY_PREFIX": "healthhub-tests",
-        }
-    }
+    settings.CACHES = {"default": {**REDIS_CACHE, "KEY_PREFIX": "healthhub-tests"}}
     cache = caches["default"]
     cache.clear()
     yield cache

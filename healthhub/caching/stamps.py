@@ -1,0 +1,278 @@
+"""Stamps: when each thing cached values depend on last changed, agreed on by every process.
+
+A key names something a page depends on (healthhub/caching/keys.py): one item,
+the items of one type, a tag's carriers, the glossary's names, the settings.
+`bump(keys)` gives them one new stamp, larger than every stamp before it
+(microseconds since 1970, or the last stamp plus one), and makes it the
+store's counter. A cached value records the counter it read *before* reading
+the data it was built from, and the keys it depends on: it is current while
+none of them has a larger stamp. Writers take turns, so stamps only grow, and
+a change is stamped after it commits: a value built from the old data always
+started before the stamp.
+
+Where the stamps live decides which processes agree: the database by default
+(every process and app server shares it, nothing to set up), Redis with the
+cache when REDIS_URL is set (read in the same round trip as the cached page).
+Besides the keys' stamps each store keeps:
+
+- `~epoch`: made once per store; a value cached under another epoch (the store
+  was emptied, e.g. Redis restarted) is not used;
+- `~counter`: the newest stamp;
+- `~clock`: the next moment (microseconds) at which scheduled content changes,
+  0 for none, and `~clock-done`: up to when such changes were announced
+  (see `catch_up`).
+"""
+
+import datetime
+import threading
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from healthhub.models import Stamp
+from healthhub.publishing import clock, events
+
+EPOCH, COUNTER, CLOCK, CLOCK_DONE = "~epoch", "~counter", "~clock", "~clock-done"
+# Changes nothing can be narrowed to (rows written in bulk without signals): every cached value depends on it.
+ALL = "all"
+GLOSSARY = "glossary"
+SETTINGS = "settings"
+# What every request reads once, at its start: the store's state and the keys per-process values depend on.
+SNAPSHOT_KEYS = (EPOCH, COUNTER, CLOCK, ALL, GLOSSARY, SETTINGS)
+
+
+def now_us():
+    return to_us(timezone.now())
+
+
+def to_us(moment):
+    return int(moment.timestamp() * 1_000_000) if moment else 0
+
+
+def from_us(value):
+    return datetime.datetime.fromtimestamp(value / 1_000_000, tz=datetime.UTC)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The store's state as one request read it at its start."""
+
+    stamps: dict
+
+    @property
+    def epoch(self):
+        return self.stamps.get(EPOCH, 0)
+
+    @property
+    def counter(self):
+        return self.stamps.get(COUNTER, 0)
+
+    def stamp(self, key):
+        return self.stamps.get(key, 0)
+
+    def clock_passed(self, now=None):
+        moment = self.stamps.get(CLOCK, 0)
+        return 0 < moment <= (now or now_us())
+
+
+class BaseStamps:
+    def read(self, keys):
+        """{key: stamp} for the keys that have one (a key never bumped has none: 0)."""
+        raise NotImplementedError
+
+    def _write(self, values):
+        raise NotImplementedError
+
+    @contextmanager
+    def _turn(self):
+        """Writers one at a time, across processes."""
+        raise NotImplementedError
+
+    def bump(self, keys, *, reschedule=False, clock_done=None):
+        """Give `keys` a new stamp (returned).
+
+        `reschedule`: also record the next scheduled change, after a change that
+        may have moved one. `clock_done`: scheduled changes up to this moment
+        (microseconds) have been announced.
+        """
+        with self._turn():
+            state = self.read([EPOCH, COUNTER, CLOCK, CLOCK_DONE])
+            moment = now_us()
+            stamp = max(state.get(COUNTER, 0) + 1, moment)
+            values = {key: stamp for key in keys}
+            values[COUNTER] = stamp
+            done = max(state.get(CLOCK_DONE, 0), clock_done or 0)
+            if EPOCH not in state:
+                values[EPOCH] = time.time_ns()
+                done, reschedule = moment, True
+            elif reschedule and not 0 < state.get(CLOCK, 0) <= moment:
+                # No recorded moment has passed unannounced, and every item changed since the moment was
+                # recorded was announced by its own change: nothing up to now is left to announce.
+                done = max(done, moment)
+            if reschedule:
+                # From the last moment announced, not from now: a moment passed but not yet announced stays next.
+                values[CLOCK] = to_us(clock.next_scheduled_change(from_us(done)))
+            values[CLOCK_DONE] = done
+            self._write(values)
+        return stamp
+
+    def snapshot(self, keys=SNAPSHOT_KEYS):
+        """The stamps every request starts from, after announcing scheduled changes whose time has come."""
+        stamps = self.read(keys)
+        if EPOCH not in stamps:
+            self.bump(())
+            stamps = self.read(keys)
+        snapshot = Snapshot(stamps)
+        if snapshot.clock_passed() and not _catching_up.active:
+            catch_up(self)
+            snapshot = Snapshot(self.read(keys))
+        return snapshot
+
+
+class _CatchingUp(threading.local):
+    active = False
+
+
+_catching_up = _CatchingUp()
+
+
+def catch_up(store):
+    """Announce what the clock changed since it was last announced, then record the next moment."""
+    moment = now_us()
+    done = store.read([CLOCK_DONE]).get(CLOCK_DONE, 0)
+    # The receivers read the store too, and find the moment still passed: they must not start again.
+    _catching_up.active = True
+    try:
+        # The receivers stamp what changed; two requests doing this at once only stamp it twice.
+        events.send_now(clock.due(from_us(done), from_us(moment)))
+    finally:
+        _catching_up.active = False
+    store.bump((), reschedule=True, clock_done=moment)
+
+
+class DatabaseStamps(BaseStamps):
+    """Stamps in the database (healthhub.models.Stamp): shared by every process and server that shares it."""
+
+    def read(self, keys):
+        return dict(Stamp.objects.filter(key__in=list(keys)).values_list("key", "value"))
+
+    def _write(self, values):
+        Stamp.objects.bulk_create(
+            [Stamp(key=key, value=value) for key, value in sorted(values.items())],
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=["value"],
+        )
+
+    @contextmanager
+    def _turn(self):
+        # SQLite: settings.py opens write transactions with BEGIN IMMEDIATE, one writer at a time.
+        # PostgreSQL: the counter's row is locked until the transaction ends.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                Stamp.objects.get_or_create(key=COUNTER, defaults={"value": 0})
+                list(Stamp.objects.select_for_update().filter(key=COUNTER).values_list("pk"))
+            yield
+
+
+class CacheStamps(BaseStamps):
+    """Stamps in the shared cache (Redis), under "stamp:<key>", never expiring.
+
+    Read with `cache.get_many`, so a cached page and the stamps that say whether
+    it is current come back in one round trip (`read_with`). Writers take turns
+    with a Redis lock.
+    """
+
+    PREFIX = "stamp:"
+
+    def read(self, keys):
+        keys = list(keys)
+        found = cache.get_many([self.PREFIX + key for key in keys])
+        return {key: found[self.PREFIX + key] for key in keys if self.PREFIX + key in found}
+
+    def read_with(self, cache_keys, keys):
+        """(cache values, stamps) for `cache_keys` and stamp `keys`, in one round trip."""
+        found = cache.get_many([*cache_keys, *(self.PREFIX + key for key in keys)])
+        values = {key: found[key] for key in cache_keys if key in found}
+        stamps = {key: found[self.PREFIX + key] for key in keys if self.PREFIX + key in found}
+        return values, stamps
+
+    def _write(self, values):
+        cache.set_many({self.PREFIX + key: value for key, value in values.items()}, timeout=None)
+
+    @contextmanager
+    def _turn(self):
+        client = cache._cache.get_client(write=True)
+        with client.lock(cache.make_key("stamp-writer"), timeout=30, blocking_timeout=30):
+            yield
+
+
+_stores = {}
+
+
+def store():
+    """The stamp store for the configured cache: in Redis when the cache is Redis, else in the database."""
+    kind = CacheStamps if isinstance(caches["default"], RedisCache) else DatabaseStamps
+    found = _stores.get(kind)
+    if found is None:
+        found = _stores[kind] = kind()
+    return found
+
+
+def read_with(cache_keys, keys):
+    """(cache values, stamps): in one round trip where the stamps live in the cache."""
+    current = store()
+    if isinstance(current, CacheStamps):
+        return current.read_with(cache_keys, keys)
+    return cache.get_many(list(cache_keys)), current.read(keys)
+
+
+# --- The request's snapshot ------------------------------------------------------
+
+
+class _Holder:
+    value = None
+
+
+_pinned = ContextVar("healthhub_stamps_snapshot", default=None)
+
+
+@contextmanager
+def pinned(snapshot=None):
+    """Within the block (one request), `snapshot()` is read once, or is `snapshot` if given.
+
+    For requests: the stamps a page and the values it reuses are checked against
+    are read before anything else, so what the page reads afterwards is at least
+    as new as they say.
+    """
+    holder = _Holder()
+    holder.value = snapshot
+    token = _pinned.set(holder)
+    try:
+        yield holder
+    finally:
+        _pinned.reset(token)
+
+
+def snapshot():
+    """The request's snapshot if one is pinned (read on first use), else the store's state now."""
+    holder = _pinned.get()
+    if holder is None:
+        return store().snapshot()
+    if holder.value is None:
+        holder.value = store().snapshot()
+    return holder.value
+
+
+def bump(keys, **kwargs):
+    return store().bump(keys, **kwargs)
+
+
+def read(keys):
+    return store().read(keys)
