@@ -1,12 +1,12 @@
-"""healthhub's own tables: site settings editors change, and the search index.
+"""healthhub's own tables: site settings editors change, the search index, and the caches' bookkeeping.
 
 SearchEntry is the site-wide search index: one row per content item, whatever its type.
 
-Rows are written only by healthhub/search.py (after every save, delete and
-tag change, and by `manage.py rebuild_search_index`); visitors never see a
-row directly. PostgreSQL fills `vector` and has GIN and trigram indexes on
-it; SQLite keeps a full-text (FTS5) copy in a virtual table. Both are created
-by migrations that do nothing on the other engine.
+Rows are written only by healthhub/search/index.py (after every content change,
+and by `manage.py rebuild_search_index`); visitors never see a row directly.
+PostgreSQL fills `vector` and has GIN and trigram indexes on it; SQLite keeps a
+full-text (FTS5) copy in a virtual table. Both are created by migrations that
+do nothing on the other engine.
 """
 
 from django.contrib.postgres.search import SearchVectorField
@@ -81,7 +81,7 @@ class SearchEntry(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word found in the search index, for "Did you mean ...?" (search.corrected).
+    """A word found in the search index, for "Did you mean ...?" (search.query.corrected).
 
     Words come from every entry, drafts included; a suggestion is offered only
     when it finds visible pages, so no draft's words are shown. Words of

@@ -24,6 +24,7 @@ Besides the keys' stamps each store keeps:
 """
 
 import datetime
+import logging
 import threading
 import time
 from contextlib import contextmanager
@@ -34,9 +35,12 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 from django.utils import timezone
+from redis.exceptions import LockNotOwnedError
 
 from healthhub.models import Stamp
 from healthhub.publishing import clock, events
+
+logger = logging.getLogger(__name__)
 
 EPOCH, COUNTER, CLOCK, CLOCK_DONE = "~epoch", "~counter", "~clock", "~clock-done"
 # Changes nothing can be narrowed to (rows written in bulk without signals): every cached value depends on it.
@@ -209,8 +213,16 @@ class CacheStamps(BaseStamps):
     @contextmanager
     def _turn(self):
         client = cache._cache.get_client(write=True)
-        with client.lock(cache.make_key("stamp-writer"), timeout=30, blocking_timeout=30):
+        lock = client.lock(cache.make_key("stamp-writer"), timeout=30, blocking_timeout=30)
+        lock.acquire()
+        try:
             yield
+        finally:
+            try:
+                lock.release()
+            except LockNotOwnedError:
+                # It expired (a turn longer than 30 s) or the cache was emptied: the writes are done either way.
+                logger.warning("The stamp writers' lock was gone before it was released")
 
 
 _stores = {}

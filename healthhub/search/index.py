@@ -88,7 +88,7 @@ def visible_from(obj):
 
     The same rule as `published()` (publishing.py), walking the same
     `visibility_parents`, as one time: the latest publication time of the
-    item and its parents. tests/healthhub/test_search_index.py checks that
+    item and its parents. tests/healthhub/search/test_index.py checks that
     both agree.
     """
     chain = _visibility_chain(obj)

@@ -11,7 +11,7 @@ Writes the format the importer reads (docs/content-format.md):
     site.md              the site settings (the standard medical disclaimer)
 
 The output is deterministic: files and list items in a fixed order, keys in
-the order of the field maps in healthhub/content_files.py, times in UTC. So
+the order of the field maps in healthhub/transfer/format.py, times in UTC. So
 export, import into an empty database and export again gives identical bytes.
 """
 

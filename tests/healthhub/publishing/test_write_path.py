@@ -24,7 +24,7 @@ from glossary.models import Term
 from healthhub.publishing.models import Status
 from tests.articles.test_admin import admin_url
 from tests.factories import ArticleFactory, FAQFactory, TermFactory
-from tests.healthhub.test_workflow import change_form
+from tests.healthhub.publishing.test_admin import change_form
 
 pytestmark = pytest.mark.django_db
 

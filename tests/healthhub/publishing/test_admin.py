@@ -1,4 +1,4 @@
-"""Roles, server-side publish checks, bulk actions, stale-save warnings (healthhub/admin.py)."""
+"""Roles, server-side publish checks, bulk actions, stale-save warnings (healthhub/publishing/admin.py)."""
 
 import datetime
 

@@ -23,7 +23,7 @@ from tests.factories import (
     TermFactory,
     TriggerFactory,
 )
-from tests.healthhub.test_workflow import change_form
+from tests.healthhub.publishing.test_admin import change_form
 
 pytestmark = pytest.mark.django_db
 
