@@ -43,15 +43,15 @@ def can_publish(user, model):
 
 
 class PublishableQuerySet(models.QuerySet):
-    def published(self, *, parents=True):
-        """Items visitors may see.
+    def published(self, *, parents=True, now=None):
+        """Items visitors may see (at `now`, by default the present).
 
         `parents=False` checks the items' own state only: for the children
         listed on a parent's page, once that parent has been found visible
         (or is being previewed by staff). `parents` may also name the parents
         to check, e.g. ["treatment_list"] for treatments on their article's page.
         """
-        now = timezone.now()
+        now = now or timezone.now()
         rule = visible_rule(now)
         for path, optional in self.model.visibility_parents:
             if not (parents is True or (parents and path in parents)):
