@@ -72,3 +72,11 @@ bench: venv  ## Load benchmark: 1k/10k/100k articles on SQLite and PostgreSQL (n
 .PHONY: loadtest
 loadtest: venv  ## 64 visitors for 60 s on article and search pages while editors save (PostgreSQL; needs wrk)
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
+
+.PHONY: bench-saves
+bench-saves: venv  ## Saves elsewhere, and cached article pages against a bare Django view: 1,000 articles on PostgreSQL, default config and Redis (needs wrk; about 15 minutes)
+	$(BIN)/python bench/saves.py $(SAVES_ARGS)
+
+.PHONY: bench-cold
+bench-cold: venv  ## Cold render of the largest demo article for a signed-in staff user, SQLite (about a minute)
+	$(BIN)/python bench/cold_staff.py $(COLD_ARGS)
