@@ -5,7 +5,7 @@ articles, with FAQs, treatments, triggers, tags and a 5,000-term glossary):
 
 1. adds generated content (manage.py bench_data) and rebuilds the search index,
 2. measures SQL queries per request, render times (first visit, cold, repeat) and HTML size in-process
-   (manage.py bench_pages, page cache off),
+   (bench/in_process.py, page cache off),
 3. serves the site with gunicorn in production settings and drives every page
    with wrk from a second process, next to a bare Django view (/livez/) in the
    same run, which is the ceiling of this stack on this machine,
@@ -196,7 +196,7 @@ def bench_database(kind, sizes, duration, connections, workers, workdir, redis_u
                  "connection.cursor().execute('ANALYZE')"],
                 {**env, "DJANGO_SETTINGS_MODULE": "healthhub.settings"})  # fmt: skip
         current = size
-        in_process = json.loads(run([PYTHON, "manage.py", "bench_pages"], env, capture_output=True).stdout)
+        in_process = json.loads(run([PYTHON, "bench/in_process.py"], env, capture_output=True).stdout)
         pages = json.loads(
             run(
                 [PYTHON, "-c", "import django,json;django.setup();from bench.pages import page_paths;"

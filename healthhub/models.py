@@ -108,6 +108,8 @@ class Stamp(models.Model):
 
     key = models.CharField(max_length=100, primary_key=True)
     value = models.BigIntegerField()
+    # Only for "~recent": the newest stamps with the keys each gave (stamps.Recent).
+    data = models.JSONField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.key} = {self.value}"

@@ -68,7 +68,10 @@ def is_current(entry, snapshot=None):
     if entry.start >= snapshot.counter:
         # Built after this request's snapshot: as new as anything the request reads.
         return True
-    return newest(entry.keys) <= entry.start
+    changed = stamps.recent(snapshot).changed_since(entry.start, stamps.key_hashes(entry.keys))
+    if changed is None:  # built before the oldest stamp kept in the log: read its keys' stamps
+        changed = newest(entry.keys) > entry.start
+    return not changed
 
 
 def build(make):

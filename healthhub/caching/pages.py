@@ -33,9 +33,15 @@ class StoredPage:
     epoch: int
     start: int
     keys: frozenset
+    hashes: frozenset  # stamps.key_hashes(keys), for the recent stamps
     status: int
     content: bytes
     headers: tuple
+
+
+# The counter at which this process last found each page current (bounded; a page not here is checked again).
+_found_current = {}
+FOUND_CURRENT_LIMIT = 20_000
 
 
 def page_key(request):
@@ -72,11 +78,20 @@ class PageCacheMiddleware:
     def is_current(stored, checked, snapshot, checked_key):
         if stored.epoch != snapshot.epoch or snapshot.stamp(stamps.ALL) > stored.start:
             return False
-        if max(stored.start, checked or 0) >= snapshot.counter:
+        since = max(stored.start, checked or 0, _found_current.get(checked_key, 0))
+        if since >= snapshot.counter:
             return True  # nothing was stamped since the page was built or last found current
-        if deps.newest(stored.keys) > stored.start:
+        # Something was stamped since: usually something else, which the recent stamps tell in memory.
+        changed = stamps.recent(snapshot).changed_since(since, stored.hashes)
+        if changed is None:
+            changed = deps.newest(stored.keys) > stored.start
+            if not changed:
+                cache.set(checked_key, snapshot.counter, settings.PAGE_CACHE_SECONDS)
+        if changed:
             return False
-        cache.set(checked_key, snapshot.counter, settings.PAGE_CACHE_SECONDS)
+        if len(_found_current) >= FOUND_CURRENT_LIMIT:
+            _found_current.clear()
+        _found_current[checked_key] = snapshot.counter
         return True
 
     @staticmethod
@@ -88,8 +103,15 @@ class PageCacheMiddleware:
             # When what the page shows last changed (or the store began, for what never did).
             response["Last-Modified"] = http_date((newest or snapshot.epoch // 1000) / 1_000_000)
         headers = tuple((name, value) for name, value in response.items() if name.lower() != "content-length")
+        keys = frozenset(keys | {stamps.ALL})
         page = StoredPage(
-            snapshot.epoch, snapshot.counter, frozenset(keys), response.status_code, response.content, headers
+            snapshot.epoch,
+            snapshot.counter,
+            keys,
+            stamps.key_hashes(keys),
+            response.status_code,
+            response.content,
+            headers,
         )
         cache.set(key, page, settings.PAGE_CACHE_SECONDS)
 

@@ -20,13 +20,18 @@ Besides the keys' stamps each store keeps:
 - `~counter`: the newest stamp;
 - `~clock`: the next moment (microseconds) at which scheduled content changes,
   0 for none, and `~clock-done`: up to when such changes were announced
-  (see `catch_up`).
+  (see `catch_up`);
+- `~recent`: the last few hundred stamps with (a hash of) the keys each gave,
+  and the stamp before the oldest one kept. A value built at stamp N that
+  finds none of its keys among the stamps since N is current without reading
+  a single key's stamp: after a save elsewhere, pages are checked in memory.
 """
 
 import datetime
 import logging
 import threading
 import time
+import zlib
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -42,7 +47,10 @@ from healthhub.publishing import clock, events
 
 logger = logging.getLogger(__name__)
 
-EPOCH, COUNTER, CLOCK, CLOCK_DONE = "~epoch", "~counter", "~clock", "~clock-done"
+EPOCH, COUNTER, CLOCK, CLOCK_DONE, RECENT = "~epoch", "~counter", "~clock", "~clock-done", "~recent"
+# How many stamps `~recent` keeps, and how many key hashes in all: at a few saves a second, minutes of them.
+RECENT_STAMPS = 512
+RECENT_HASHES = 8192
 # Changes nothing can be narrowed to (rows written in bulk without signals): every cached value depends on it.
 ALL = "all"
 GLOSSARY = "glossary"
@@ -61,6 +69,49 @@ def to_us(moment):
 
 def from_us(value):
     return datetime.datetime.fromtimestamp(value / 1_000_000, tz=datetime.UTC)
+
+
+def key_hash(key):
+    return zlib.crc32(key.encode())
+
+
+def key_hashes(keys):
+    return frozenset(map(key_hash, keys))
+
+
+@dataclass(frozen=True)
+class Recent:
+    """The newest stamps and the hashes of the keys each gave; `floor`: every stamp after it is here."""
+
+    floor: int
+    stamps: tuple  # ((stamp, (hash, ...)), ...), oldest first
+
+    @classmethod
+    def of(cls, value):
+        floor, entries = value or (0, ())
+        return cls(floor, tuple((stamp, tuple(hashes)) for stamp, hashes in entries))
+
+    def changed_since(self, stamp, hashes):
+        """Whether a key with one of `hashes` got a stamp after `stamp`; None if that is further back than kept."""
+        if stamp < self.floor:
+            return None
+        for entry_stamp, entry_hashes in reversed(self.stamps):
+            if entry_stamp <= stamp:
+                return False
+            if not hashes.isdisjoint(entry_hashes):
+                return True
+        return False
+
+    def add(self, stamp, hashes):
+        entries = [*self.stamps, (stamp, tuple(sorted(hashes)))]
+        floor, total = self.floor, sum(len(entry[1]) for entry in entries)
+        while len(entries) > RECENT_STAMPS or (total > RECENT_HASHES and len(entries) > 1):
+            floor, dropped = entries.pop(0)
+            total -= len(dropped)
+        return Recent(floor, tuple(entries))
+
+    def value(self):
+        return [self.floor, [[stamp, list(hashes)] for stamp, hashes in self.stamps]]
 
 
 @dataclass(frozen=True)
@@ -106,11 +157,13 @@ class BaseStamps:
         (microseconds) have been announced.
         """
         with self._turn():
-            state = self.read([EPOCH, COUNTER, CLOCK, CLOCK_DONE])
+            state = self.read([EPOCH, COUNTER, CLOCK, CLOCK_DONE, RECENT])
             moment = now_us()
             stamp = max(state.get(COUNTER, 0) + 1, moment)
             values = {key: stamp for key in keys}
             values[COUNTER] = stamp
+            recent = Recent.of(state.get(RECENT)) if EPOCH in state else Recent(stamp - 1, ())
+            values[RECENT] = recent.add(stamp, key_hashes(keys)).value()
             done = max(state.get(CLOCK_DONE, 0), clock_done or 0)
             if EPOCH not in state:
                 values[EPOCH] = time.time_ns()
@@ -164,15 +217,15 @@ class DatabaseStamps(BaseStamps):
     """Stamps in the database (healthhub.models.Stamp): shared by every process and server that shares it."""
 
     def read(self, keys):
-        return dict(Stamp.objects.filter(key__in=list(keys)).values_list("key", "value"))
+        rows = Stamp.objects.filter(key__in=list(keys)).values_list("key", "value", "data")
+        return {key: data if key == RECENT else value for key, value, data in rows}
 
     def _write(self, values):
-        Stamp.objects.bulk_create(
-            [Stamp(key=key, value=value) for key, value in sorted(values.items())],
-            update_conflicts=True,
-            unique_fields=["key"],
-            update_fields=["value"],
-        )
+        rows = [
+            Stamp(key=key, value=0, data=value) if key == RECENT else Stamp(key=key, value=value)
+            for key, value in sorted(values.items())
+        ]
+        Stamp.objects.bulk_create(rows, update_conflicts=True, unique_fields=["key"], update_fields=["value", "data"])
 
     @contextmanager
     def _turn(self):
@@ -283,8 +336,27 @@ def snapshot():
 
 
 def bump(keys, **kwargs):
-    return store().bump(keys, **kwargs)
+    stamp = store().bump(keys, **kwargs)
+    holder = _pinned.get()
+    if holder is not None:
+        holder.value = None  # this request changed something: later reads must see it
+    return stamp
 
 
 def read(keys):
     return store().read(keys)
+
+
+# The log of recent stamps this process read last, for the counter it was read at: (epoch, counter, Recent).
+_recent = (0, 0, Recent(0, ()))
+
+
+def recent(snapshot):
+    """The recent stamps, at least up to `snapshot`'s counter: read at most once per process and counter."""
+    global _recent
+    epoch, counter, found = _recent
+    if (epoch, counter) != (snapshot.epoch, snapshot.counter):
+        # Read after the snapshot, it may hold newer stamps too: those can only make a value look changed.
+        found = Recent.of(store().read([RECENT]).get(RECENT))
+        _recent = (snapshot.epoch, snapshot.counter, found)
+    return found

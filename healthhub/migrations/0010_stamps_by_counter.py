@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("key", models.CharField(max_length=100, primary_key=True, serialize=False)),
                 ("value", models.BigIntegerField()),
+                ("data", models.JSONField(blank=True, null=True)),
             ],
         ),
         migrations.RunPython(forget_related_lists, migrations.RunPython.noop),

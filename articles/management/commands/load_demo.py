@@ -18,15 +18,17 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing if the database already holds any article."
         )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, verbosity=1, **options):
         if if_empty and Article.objects.exists():
-            self.stdout.write("The database already has content; demo content not loaded.")
+            if verbosity:
+                self.stdout.write("The database already has content; demo content not loaded.")
             return
         report = import_paths([DEMO_CONTENT])
         if report.failures:
             raise CommandError("\n".join(str(failure) for failure in report.failures))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo content loaded from {DEMO_CONTENT.relative_to(settings.BASE_DIR)}: {report.summary()}"
+        if verbosity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo content loaded from {DEMO_CONTENT.relative_to(settings.BASE_DIR)}: {report.summary()}"
+                )
             )
-        )

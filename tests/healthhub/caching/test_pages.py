@@ -206,3 +206,18 @@ def test_a_visitors_hit_reads_the_stamps_with_the_page(client, committed, page_c
     assert client.get(article.get_absolute_url())["X-Cache"] == "hit"
     assert len(reads) == 1
     assert set(stamps.SNAPSHOT_KEYS) <= set(reads[0][1])
+
+
+def test_after_a_save_elsewhere_a_page_is_checked_in_memory(client, committed, page_cache, django_assert_num_queries):
+    with committed():
+        article, other = ArticleFactory(tags=["sleep"]), ArticleFactory(tags=["diet"])
+    client.get(article.get_absolute_url())
+    with committed():
+        other.body = "A new paragraph."
+        other.save()
+    # The recent stamps are read once per process after the change (one more read); nothing is written.
+    with django_assert_num_queries(0 if is_redis(page_cache) else 3) as context:
+        assert client.get(article.get_absolute_url())["X-Cache"] == "hit"
+    assert not any(query["sql"].startswith(("INSERT", "UPDATE")) for query in context.captured_queries)
+    with django_assert_num_queries(0 if is_redis(page_cache) else 2):
+        assert client.get(article.get_absolute_url())["X-Cache"] == "hit"
