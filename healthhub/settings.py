@@ -73,9 +73,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "healthhub.middleware.TrustedProxyMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    # Near the top: a visitor's cached page is served before the rest of the stack runs.
+    # Near the top: a visitor's cached page (with the headers the rest of the stack gave it) is
+    # served before the rest runs.
     "healthhub.caching.pages.PageCacheMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",

@@ -59,11 +59,11 @@ class PageCacheMiddleware:
                 return self.get_response(request)
         key = page_key(request)
         checked_key = key + ":checked"
-        found, values = stamps.read_with([key, checked_key], stamps.SNAPSHOT_KEYS)
-        snapshot = stamps.Snapshot(values)
+        found, values = stamps.read_with([key, checked_key])
+        snapshot = stamps.Snapshot(values or {})
         if not snapshot.epoch or snapshot.clock_passed():
             # A new store, or a scheduled change whose time has come: announced before anything is served.
-            snapshot = stamps.store().snapshot()
+            snapshot = stamps.store().snapshot(values)
         stored = found.get(key)
         if stored is not None and self.is_current(stored, found.get(checked_key), snapshot, checked_key):
             return replay(request, stored)
@@ -117,17 +117,16 @@ class PageCacheMiddleware:
 
 
 def replay(request, stored):
-    response = HttpResponse(stored.content, status=stored.status)
-    for name, value in stored.headers:
-        response[name] = value
+    response = HttpResponse(stored.content, status=stored.status, headers=stored.headers)
     response["X-Cache"] = "hit"
-    conditional = get_conditional_response(
-        request,
-        etag=response.get("ETag"),
-        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-        response=response,
-    )
-    return conditional
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
+    return response
 
 
 def cacheable_request(request):
@@ -136,6 +135,8 @@ def cacheable_request(request):
         and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith(UNCACHED_PREFIXES)
+        # SecurityMiddleware, after this one, sends plain-HTTP requests to HTTPS.
+        and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
     )
 
 

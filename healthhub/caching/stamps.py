@@ -48,6 +48,10 @@ from healthhub.publishing import clock, events
 logger = logging.getLogger(__name__)
 
 EPOCH, COUNTER, CLOCK, CLOCK_DONE, RECENT = "~epoch", "~counter", "~clock", "~clock-done", "~recent"
+# The snapshot keys' stamps, together under one key: what every request reads first, in one value.
+SNAPSHOT = "~snapshot"
+# Values kept as data, not numbers.
+DATA_KEYS = (RECENT, SNAPSHOT)
 # How many stamps `~recent` keeps, and how many key hashes in all: at a few saves a second, minutes of them.
 RECENT_STAMPS = 512
 RECENT_HASHES = 8192
@@ -157,7 +161,7 @@ class BaseStamps:
         (microseconds) have been announced.
         """
         with self._turn():
-            state = self.read([EPOCH, COUNTER, CLOCK, CLOCK_DONE, RECENT])
+            state = self.read({*SNAPSHOT_KEYS, CLOCK_DONE, RECENT})
             moment = now_us()
             stamp = max(state.get(COUNTER, 0) + 1, moment)
             values = {key: stamp for key in keys}
@@ -176,19 +180,23 @@ class BaseStamps:
                 # From the last moment announced, not from now: a moment passed but not yet announced stays next.
                 values[CLOCK] = to_us(clock.next_scheduled_change(from_us(done)))
             values[CLOCK_DONE] = done
+            values[SNAPSHOT] = {
+                key: values.get(key, state.get(key)) for key in SNAPSHOT_KEYS if key in {*values, *state}
+            }
             self._write(values)
         return stamp
 
-    def snapshot(self, keys=SNAPSHOT_KEYS):
-        """The stamps every request starts from, after announcing scheduled changes whose time has come."""
-        stamps = self.read(keys)
-        if EPOCH not in stamps:
+    def snapshot(self, stamps=None):
+        """The stamps every request starts from (`stamps`: the SNAPSHOT value, if the caller read it), after
+        announcing scheduled changes whose time has come."""
+        stamps = self.read([SNAPSHOT]).get(SNAPSHOT) if stamps is None else stamps
+        if not stamps or EPOCH not in stamps:
             self.bump(())
-            stamps = self.read(keys)
+            stamps = self.read([SNAPSHOT])[SNAPSHOT]
         snapshot = Snapshot(stamps)
         if snapshot.clock_passed() and not _catching_up.active:
             catch_up(self)
-            snapshot = Snapshot(self.read(keys))
+            snapshot = Snapshot(self.read([SNAPSHOT])[SNAPSHOT])
         return snapshot
 
 
@@ -218,11 +226,11 @@ class DatabaseStamps(BaseStamps):
 
     def read(self, keys):
         rows = Stamp.objects.filter(key__in=list(keys)).values_list("key", "value", "data")
-        return {key: data if key == RECENT else value for key, value, data in rows}
+        return {key: data if key in DATA_KEYS else value for key, value, data in rows}
 
     def _write(self, values):
         rows = [
-            Stamp(key=key, value=0, data=value) if key == RECENT else Stamp(key=key, value=value)
+            Stamp(key=key, value=0, data=value) if key in DATA_KEYS else Stamp(key=key, value=value)
             for key, value in sorted(values.items())
         ]
         Stamp.objects.bulk_create(rows, update_conflicts=True, unique_fields=["key"], update_fields=["value", "data"])
@@ -253,12 +261,10 @@ class CacheStamps(BaseStamps):
         found = cache.get_many([self.PREFIX + key for key in keys])
         return {key: found[self.PREFIX + key] for key in keys if self.PREFIX + key in found}
 
-    def read_with(self, cache_keys, keys):
-        """(cache values, stamps) for `cache_keys` and stamp `keys`, in one round trip."""
-        found = cache.get_many([*cache_keys, *(self.PREFIX + key for key in keys)])
-        values = {key: found[key] for key in cache_keys if key in found}
-        stamps = {key: found[self.PREFIX + key] for key in keys if self.PREFIX + key in found}
-        return values, stamps
+    def read_with(self, cache_keys):
+        """(cache values, the snapshot's stamps) for `cache_keys`, in one round trip."""
+        found = cache.get_many([*cache_keys, self.PREFIX + SNAPSHOT])
+        return found, found.get(self.PREFIX + SNAPSHOT)
 
     def _write(self, values):
         cache.set_many({self.PREFIX + key: value for key, value in values.items()}, timeout=None)
@@ -290,12 +296,12 @@ def store():
     return found
 
 
-def read_with(cache_keys, keys):
-    """(cache values, stamps): in one round trip where the stamps live in the cache."""
+def read_with(cache_keys):
+    """(cache values, the snapshot's stamps or None): in one round trip where the stamps live in the cache."""
     current = store()
     if isinstance(current, CacheStamps):
-        return current.read_with(cache_keys, keys)
-    return cache.get_many(list(cache_keys)), current.read(keys)
+        return current.read_with(cache_keys)
+    return cache.get_many(list(cache_keys)), current.read([SNAPSHOT]).get(SNAPSHOT)
 
 
 # --- The request's snapshot ------------------------------------------------------
