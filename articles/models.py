@@ -119,6 +119,8 @@ class Article(Publishable):
     objects = ArticleQuerySet.as_manager()
 
     markdown_fields = ("body",)
+    # What a link to it shows (healthhub.publishing.events).
+    link_fields = ("title", "summary", "slug")
     # The trigger links are stored on the triggers (Trigger.articles); revisions record them too.
     _history_reverse_links = ["triggers"]
 
@@ -209,6 +211,7 @@ class FAQ(Publishable):
 
     visibility_parents = [("article", True)]
     markdown_fields = ("answer",)
+    link_fields = ("question", "slug")
     _history_m2m_fields = ["references"]
 
     class Meta(Publishable.Meta):
@@ -252,6 +255,7 @@ class TreatmentList(Publishable):
     )
 
     visibility_parents = [("article", False)]
+    link_fields = ("title",)
 
     class Meta(Publishable.Meta):
         ordering = ["order", "pk"]
@@ -300,6 +304,7 @@ class Treatment(Publishable):
 
     visibility_parents = [("treatment_list", False), ("treatment_list__article", False)]
     markdown_fields = ("description", "contraindications")
+    link_fields = ("name", "slug")
     _history_m2m_fields = ["references"]
 
     class Meta(Publishable.Meta):
@@ -335,6 +340,7 @@ class Trigger(Publishable):
     )
 
     markdown_fields = ("description",)
+    link_fields = ("name", "slug")
     _history_m2m_fields = ["articles"]
 
     class Meta(Publishable.Meta):

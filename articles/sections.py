@@ -53,7 +53,7 @@ def load(article):
     triggers = list(article.triggers.published())
     cite(references, [*faqs, *treatments])
     # The page shows each of these; one that joins or leaves the page stamps the article (events.py).
-    track(*keys.items([*faqs, *treatment_lists, *treatments, *references, *triggers]))
+    track(*keys.items([*faqs, *treatment_lists, *treatments, *references]), *keys.links(triggers))
     return ArticleSections(
         faqs=faqs,
         treatment_groups=grouped(treatment_lists, lambda t: t.kind, TreatmentList.Kind.choices),

@@ -85,7 +85,7 @@ class FAQDetailView(VisibleMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         faq = self.object
-        track(keys.item(faq), *keys.items(filter(None, [faq.article])), *keys.items(faq.references.all()))
+        track(keys.item(faq), *keys.links(filter(None, [faq.article])), *keys.items(faq.references.all()))
         crumbs = [
             ("Home", reverse("home")),
             ("FAQs", reverse("articles:faq-list")),
@@ -126,7 +126,7 @@ class TreatmentDetailView(VisibleMixin, DetailView):
     def get_context_data(self, **kwargs):
         treatment = self.object
         parents = [treatment.treatment_list, treatment.treatment_list.article]
-        track(keys.item(treatment), *keys.items(parents), *keys.items(treatment.references.all()))
+        track(keys.item(treatment), *keys.links(parents), *keys.items(treatment.references.all()))
         crumbs = [
             ("Home", reverse("home")),
             ("Treatments", reverse("articles:treatment-list")),
@@ -159,7 +159,7 @@ class TriggerDetailView(VisibleMixin, DetailView):
     def get_context_data(self, **kwargs):
         trigger = self.object
         articles = list(trigger.articles.published())
-        track(keys.item(trigger), *keys.items(articles))
+        track(keys.item(trigger), *keys.links(articles))
         crumbs = [
             ("Home", reverse("home")),
             ("Triggers", reverse("articles:trigger-list")),
@@ -181,5 +181,5 @@ class ReviewerDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         articles = list(Article.objects.published().filter(reviewed_by=self.object).order_by("title"))
-        track(keys.item(self.object), *keys.items(articles))
+        track(keys.item(self.object), *keys.links(articles))
         return super().get_context_data(reviewed_articles=articles, **kwargs)

@@ -197,7 +197,7 @@ class GlossaryLinker:
                 continue
             self.linked.add(entry.term_id)
             # The page shows the term's address and short definition.
-            track(keys.item_of(TERM, entry.term_id))
+            track(keys.link_of(TERM, entry.term_id))
             self.tooltips += 1
             tip_id = f"gloss:{self.tooltips}"
             out.append(html.escape(text[position:start], quote=False))

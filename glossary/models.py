@@ -29,6 +29,7 @@ class Term(Publishable):
     markdown_fields = ("definition",)
     # What glossary linking matches in texts (healthhub/publishing/events.py announces changes to them).
     matched_fields = ("term", "aliases")
+    link_fields = ("term", "short_definition", "slug")
     _history_m2m_fields = ["related_terms"]
 
     class Meta(Publishable.Meta):

@@ -52,7 +52,7 @@ class TermDetailView(VisibleMixin, DetailView):
         term = self.object
         related_terms, mentioned_in = list(term.related_terms.published()), used_in(term)
         shown = [item for _content_type, items in mentioned_in for item in items]
-        track(keys.item(term), keys.mentions(term.pk), *keys.items(related_terms), *keys.items(shown))
+        track(keys.item(term), keys.mentions(term.pk), *keys.links(related_terms), *keys.links(shown))
         crumbs = [
             ("Home", reverse("home")),
             ("Glossary", reverse("glossary:term-list")),

@@ -78,7 +78,7 @@ def tag_detail(request, slugs):
     names = {slug: tag.name for slug, tag in tags.items()}
     groups = tag_queries.tagged(slugs) if len(names) == len(slugs) else []
     track(*(keys.tag(tag.pk) for tag in tags.values()))
-    track(*(key for _content_type, items in groups for key in keys.items(items)))
+    track(*(key for _content_type, items in groups for key in keys.links(items)))
     chosen = [(slug, names.get(slug, slug)) for slug in slugs]
     context = {
         "chosen": chosen,

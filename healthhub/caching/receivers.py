@@ -10,7 +10,9 @@ def stale_keys(change):
     if change.everything:
         return {stamps.ALL}
     found = {keys.item_of(label, pk) for label, pk in change.items | change.shown_in}
-    found |= {keys.type_of(label) for label, _pk in change.items}
+    found |= {keys.link_of(label, pk) for label, pk in change.relinked | change.membership | change.deleted}
+    # A draft edited stays out of every list: the pages listing its type are left alone.
+    found |= {keys.type_of(label) for label, _pk in change.items - change.unseen}
     found |= {keys.tag(pk) for pk in change.tags}
     if change.tags:
         found.add(keys.TAGS)

@@ -16,10 +16,11 @@ moved to another parent, reordered, tagged, linked: the lists, tag pages and
 parents' pages that hold the item change too), and follows visibility to the
 items that hang from a changed one (an article's FAQs, lists and treatments).
 It knows the models only through their fields and these class attributes:
-`visibility_fields`, `visibility_parents` and `ordering` (Publishable), `matched_fields` (names that
-glossary linking matches).
+`visibility_fields`, `visibility_parents` and `ordering` (Publishable), `link_fields`
+(what a link to an item shows), `matched_fields` (names that glossary linking matches).
 """
 
+import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field, fields
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 # Sent once per committed transaction (or at once, outside one) with `change=`.
 content_changed = Signal()
+# The status of items visitors may see (publishing.models.Status.PUBLISHED; that module builds on this one).
+PUBLISHED = "published"
 
 
 def item(obj):
@@ -50,11 +53,16 @@ class Change:
     membership: frozenset = frozenset()
     # Items whose pages list an item of `membership` (its parents, the items linked to it).
     shown_in: frozenset = frozenset()
+    # Items whose links read differently (their name, note or address changed; `link_fields`),
+    # besides those of `membership`.
+    relinked: frozenset = frozenset()
     # Tags whose set of carriers changed, or that were renamed.
     tags: frozenset = frozenset()
     # Glossary terms whose names or visibility changed: any text may link differently.
     terms: frozenset = frozenset()
     deleted: frozenset = frozenset()
+    # Items that were not published before the change and are not after it: no visitor saw a difference.
+    unseen: frozenset = frozenset()
     # The site-wide settings (the standard disclaimer).
     settings: bool = False
     # Something changed that cannot be narrowed down (e.g. rows written in bulk without signals).
@@ -73,6 +81,9 @@ class Change:
                 merged[spec.name] = {**theirs, **mine}
             else:
                 merged[spec.name] = mine | theirs
+        # Unseen only if no part of either change was seen (say, a draft saved, then published).
+        seen = (self.items - self.unseen) | (other.items - other.unseen)
+        merged["unseen"] = merged["unseen"] - seen
         return Change(**merged)
 
     def __bool__(self):
@@ -187,7 +198,8 @@ def _field_names(expression):
 
 
 def _watched_fields(model):
-    return sorted(membership_fields(model) | set(getattr(model, "matched_fields", ())))
+    shown = set(getattr(model, "matched_fields", ())) | set(getattr(model, "link_fields", ()))
+    return sorted(membership_fields(model) | shown)
 
 
 def _rows(model, pks):
@@ -235,6 +247,14 @@ def _visibility_parents(model, rows):
     return found
 
 
+def _unseen(model, pks, rows):
+    """The pks whose rows, before and after, all say not published (for models with a status)."""
+    if "status" not in getattr(model, "visibility_fields", ()):
+        return set()
+    published = {row["pk"] for row in rows if row.get("status") == PUBLISHED}
+    return pks - published
+
+
 def _model_at(model, path):
     for name in path.split("__"):
         model = model._meta.get_field(name).related_model
@@ -252,24 +272,41 @@ def _dependents(model, pks):
     return {child: ids for child, ids in found.items() if ids}
 
 
-def describe(model, pks, *, membership=True, rows_before=(), deleted=False, renamed=False):
+def describe(
+    model, pks, *, membership=True, rows_before=(), rows_after=None, deleted=False, renamed=False, relinked=False
+):
     """The Change of these items of `model`.
 
     `rows_before` are their rows as stored before the change (see `_rows`), for the
-    parents they had; `renamed` says the names glossary linking matches changed.
+    parents they had, `rows_after` as they are after it (read here if not given);
+    `renamed` says the names glossary linking matches changed, `relinked` that what a
+    link to them shows changed.
     """
     pks = set(pks)
     label = model._meta.label_lower
-    items = {(label, pk) for pk in pks}
+    if rows_after is None:
+        rows_after = [] if deleted else list(_rows(model, pks).values())
+    rows = [*rows_before, *rows_after]
+    unseen = _unseen(model, pks, rows)
+    if unseen and unseen != pks:  # some were seen: describe the two parts apart
+        return describe(model, pks - unseen, membership=membership, rows_before=rows_before,
+                        rows_after=rows_after, deleted=deleted, renamed=renamed, relinked=relinked) | describe(
+            model, unseen, rows_before=rows_before, rows_after=rows_after, deleted=deleted)  # fmt: skip
+    items = frozenset((label, pk) for pk in pks)
+    before = {(label, row["pk"]): row for row in rows_before if row["pk"] in pks}
+    deleted_items = items if deleted else frozenset()
+    if unseen:
+        # A draft before and after (and so are the items hanging from it): only its own upkeep.
+        return Change(items=items, unseen=items, deleted=deleted_items, before=before)
     change = Change(
-        items=frozenset(items),
-        deleted=frozenset(items) if deleted else frozenset(),
+        items=items,
+        deleted=deleted_items,
         terms=frozenset(pks if renamed else ()),
-        before={(label, row["pk"]): row for row in rows_before},
+        relinked=items if relinked else frozenset(),
+        before=before,
     )
     if not membership:
         return change
-    rows = list(rows_before) if deleted else [*rows_before, *_rows(model, pks).values()]
     dependents = _dependents(model, pks)
     all_items, tags = set(items), _tags_of(model, pks)
     for child, ids in dependents.items():
@@ -286,16 +323,18 @@ def describe(model, pks, *, membership=True, rows_before=(), deleted=False, rena
     )
 
 
-def describe_queryset(queryset, *, fields=None):
-    """The Change an update of `fields` (all of them: None) on these rows makes; read before the update."""
-    model = queryset.model
-    rows = list(_rows(model, queryset.values("pk")).values())
-    pks = [row["pk"] for row in rows]
-    membership = fields is None or bool(set(fields) & (membership_fields(model) | {"tags"}))
-    renamed = bool(getattr(model, "matched_fields", None)) and (
-        fields is None or bool(set(fields) & set(model.matched_fields))
-    )
-    return describe(model, pks, membership=membership, rows_before=rows, renamed=renamed)
+def rows_before_update(queryset):
+    """The rows an update of `queryset` is about to change, as describe_update() needs them."""
+    return list(_rows(queryset.model, queryset.values("pk")).values())
+
+
+def describe_update(model, rows_before, fields):
+    """The Change an update of `fields` made to the rows read by rows_before_update(); call it after the update."""
+    pks = [row["pk"] for row in rows_before]
+    membership = bool(set(fields) & membership_fields(model))
+    renamed = bool(set(fields) & set(getattr(model, "matched_fields", ())))
+    relinked = bool(set(fields) & set(getattr(model, "link_fields", ())))
+    return describe(model, pks, membership=membership, rows_before=rows_before, renamed=renamed, relinked=relinked)
 
 
 def describe_tagged(tag_ids):
@@ -328,12 +367,17 @@ def _saved(sender, instance, created=False, raw=False, **kwargs):
         return
     before = instance.__dict__.pop(_BEFORE, None)
     names = _watched_fields(sender)
-    after = {name: getattr(instance, name) for name in names}
+    after = {"pk": instance.pk, **{name: getattr(instance, name) for name in names}}
     changed = {name for name in names if before is None or before.get(name) != after[name]}
     membership = created or before is None or bool(changed & membership_fields(sender))
     renamed = bool(changed & set(getattr(sender, "matched_fields", ())))
+    relinked = bool(changed & set(getattr(sender, "link_fields", ())))
     rows = [before] if before else []
-    announce(describe(sender, [instance.pk], membership=membership, rows_before=rows, renamed=renamed))
+    change = describe(
+        sender, [instance.pk], membership=membership, rows_before=rows, rows_after=[after], renamed=renamed,
+        relinked=relinked,
+    )  # fmt: skip
+    announce(change)
 
 
 def _before_delete(sender, instance, **kwargs):
@@ -379,8 +423,10 @@ def _tags_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
         pks, item_model = {instance.pk}, type(instance)
         tags = set(pk_set or ()) if action != "pre_clear" else _tags_of(item_model, pks)
     change = describe(item_model, pks)
-    # Only the tags gained or lost: lists under the item's other tags hold it as before.
-    announce(Change(**{**change.__dict__, "tags": frozenset(tags)}))
+    if not change.unseen:
+        # Only the tags gained or lost: lists under the item's other tags hold it as before.
+        change = dataclasses.replace(change, tags=frozenset(tags))
+    announce(change)
 
 
 def _link_row_saved(sender, instance, raw=False, **kwargs):

@@ -20,7 +20,7 @@ from healthhub.text.markdown import render_markdown
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
+    PUBLISHED = events.PUBLISHED, "Published"
 
 
 def visible_rule(now, prefix=""):
@@ -63,11 +63,11 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(rule)
 
     def update(self, **kwargs):
-        # Bulk updates send no model signals: announce what they change (read before they change it).
-        change = events.describe_queryset(self, fields=kwargs)
-        rows = super().update(**kwargs)
-        events.announce(change)
-        return rows
+        # Bulk updates send no model signals: announce what they change (the rows as they were, then are).
+        before = events.rows_before_update(self)
+        count = super().update(**kwargs)
+        events.announce(events.describe_update(self.model, before, kwargs))
+        return count
 
     def sharing_tags(self, obj):
         """Other items that share tags with `obj`, most shared tags first, then newest.

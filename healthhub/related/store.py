@@ -22,10 +22,10 @@ logger = logging.getLogger(__name__)
 
 
 def list_keys(owner, tag_ids, rows):
-    """What a list depends on: its item, the item's tags, and the items it shows."""
+    """What a list depends on: its item, the item's tags, and the links it shows."""
     labels = {content_type.key: content_type.model._meta.label_lower for content_type in CONTENT_TYPES}
     found = [keys.item(owner), *(keys.tag(pk) for pk in tag_ids)]
-    found += [keys.item_of(labels[row["type"]], row["item_pk"]) for row in map(_row_to_json, rows)]
+    found += [keys.link_of(labels[row["type"]], row["item_pk"]) for row in map(_row_to_json, rows)]
     return found
 
 

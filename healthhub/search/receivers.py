@@ -11,7 +11,8 @@ def on_change(sender, change, **kwargs):
     for content_type in CONTENT_TYPES:
         if pks := change.of(content_type.model):
             index.index(content_type.key, pks)
-            touched = True
+            touched = touched or bool(pks - change.of(content_type.model, "unseen"))
     if touched:
-        # Search pages were kept with what the index said before: now it says something else.
+        # Search pages were kept with what the index said before: now it says something else (a draft's
+        # entry, which no search shows, does not count).
         stamps.bump([keys.SEARCH])

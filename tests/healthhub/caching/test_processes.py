@@ -34,6 +34,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from django.conf import settings
 
 from tests.services import REDIS_URL, redis_reachable
 
@@ -551,3 +552,28 @@ def test_search_rate_limits_count_the_requests_every_server_answered(site):
     assert codes == [200] * SEARCH_RATE_LIMIT + [429] * SEARCH_RATE_LIMIT, (
         f"{codes.count(200)} searches allowed, not {SEARCH_RATE_LIMIT}: {statuses}"
     )
+
+
+def test_failed_sign_ins_lock_an_account_whichever_server_counted_them(site):
+    username = site.unique("editor")
+    site.shell(
+        "from django.contrib.auth import get_user_model\n"
+        f"get_user_model().objects.create_user({username!r}, password={PASSWORD!r}, is_staff=True)\n"
+    )
+
+    def sign_in(server, password):
+        session = AdminSession(server)
+        form = session.request("/admin/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        fields = {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/admin/"}
+        return session.request("/admin/login/?next=/admin/", fields)
+
+    # The failures alternate between the servers; the limit (AXES_FAILURE_LIMIT) is for both together.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        response = sign_in(site.servers[n % 2], "not-the-password")
+        assert response.status in (200, 429), response.status
+    # Now even the right password is refused, on either server.
+    for server in site.servers:
+        response = sign_in(server, PASSWORD)
+        assert response.status != 302, f"server {server.name} let a locked account sign in"
+        assert "locked" in response.text.lower(), response.text[:500]

@@ -80,7 +80,9 @@ def test_emptying_the_store_makes_every_value_stale(store):
     if isinstance(store, stamps.DatabaseStamps):
         Stamp.objects.all().delete()
     else:
-        caches["default"].delete_many([f"stamp:{key}" for key in (stamps.EPOCH, stamps.COUNTER, stamps.SNAPSHOT, "item:a")])
+        caches["default"].delete_many(
+            [f"stamp:{key}" for key in (stamps.EPOCH, stamps.COUNTER, stamps.SNAPSHOT, "item:a")]
+        )
     assert deps.cached("value", lambda: "second", timeout=60) == "second"
 
 

@@ -11,7 +11,8 @@ from glossary.models import Term
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BACKUP_ARGS = ["--natural-foreign", "--natural-primary", "-e", "contenttypes", "-e", "auth.permission",
-               "-e", "sessions", "-e", "admin.logentry", "-e", "axes"]  # fmt: skip
+               "-e", "sessions", "-e", "admin.logentry", "-e", "axes",
+               "-e", "healthhub.stamp", "-e", "healthhub.relatedlist"]  # fmt: skip
 
 
 def site_pages(client):
