@@ -24,7 +24,8 @@ Besides the keys' stamps each store keeps:
 - `~recent`: the last few hundred stamps with (a hash of) the keys each gave,
   and the stamp before the oldest one kept. A value built at stamp N that
   finds none of its keys among the stamps since N is current without reading
-  a single key's stamp: after a save elsewhere, pages are checked in memory.
+  a single key's stamp: after a save elsewhere, pages are checked in memory;
+- `~snapshot`: the values every request reads first (`SNAPSHOT_KEYS`), in one.
 """
 
 import datetime

@@ -37,14 +37,12 @@ content_changed = Signal()
 PUBLISHED = "published"
 
 
-def item(obj):
-    """How a Change names one item: (model label, primary key)."""
-    return (obj._meta.label_lower, obj.pk)
-
-
 @dataclass(frozen=True)
 class Change:
-    """What changed, as far as visitors could see it. Combine two with `|`."""
+    """What changed, as far as visitors could see it. Combine two with `|`.
+
+    Items are named (model label, primary key), e.g. ("articles.faq", 12).
+    """
 
     # Items saved, deleted or otherwise changed, and the items whose visibility hangs on them.
     items: frozenset = frozenset()

@@ -1,7 +1,4 @@
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from healthhub import registry
 from healthhub.publishing.models import Status
@@ -15,10 +12,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def days_ago(days):
-    return timezone.now() - datetime.timedelta(days=days)
 
 
 class TestTagged:
