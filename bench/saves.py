@@ -38,8 +38,10 @@ service, so the pages are cached.
    DJANGO_SETTINGS_MODULE=bench.bare_settings (no middleware, one view), on
    another port. wrk, 16 connections as in bench/run.py, on /bare/ ("ok"), on
    /bare/<n>/ (n: the median size of the cached article pages, so both move
-   as many bytes) and on the same 300 cached article pages, alternately
-   (round 1 in that order, round 2 reversed, ...).
+   as many bytes), on /bare/read/<n>/ (the same body read on every request from
+   the configured cache, with the stamps, in the one read a page-cache hit
+   makes) and on the same 300 cached article pages, alternately (round 1 in
+   that order, round 2 reversed, ...).
 
 Results: a Markdown summary on stdout and bench/results/saves-<time>.json
 (--output for another folder). Loads only 127.0.0.1, bounded in time.
@@ -452,6 +454,7 @@ def measure_ceiling(args, config, site, bare, articles, page_bytes, workdir):
     targets = {
         "bare ok": (bare, ["/bare/"] * len(articles)),
         f"bare {page_bytes} B": (bare, [f"/bare/{page_bytes}/"] * len(articles)),
+        f"bare {page_bytes} B read from the cache": (bare, [f"/bare/read/{page_bytes}/"] * len(articles)),
         "cached article": (site, articles),
     }
     for server, paths in targets.values():  # open connections, fill per-process caches
