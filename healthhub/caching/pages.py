@@ -96,6 +96,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def keep(key, snapshot, keys, response):
+        if not deps.storable():
+            return  # rendered from changes this thread has not committed
         newest = deps.newest(keys | {stamps.ALL})
         if newest > snapshot.counter:
             return  # something it shows changed while it was rendered
