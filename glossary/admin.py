@@ -31,14 +31,7 @@ class TermAdmin(PublishableAdmin):
         "status", "published_at", "unpublish_at", "version",
     )  # fmt: skip
 
-    @admin.action(description=PublishableAdmin.publish.short_description)
-    def publish(self, request, queryset):
-        super().publish(request, queryset)
-        transaction.on_commit(lambda: self.report_pending(request))
-
-    @admin.action(description=PublishableAdmin.unpublish.short_description)
-    def unpublish(self, request, queryset):
-        super().unpublish(request, queryset)
+    def after_bulk_status(self, request):
         transaction.on_commit(lambda: self.report_pending(request))
 
     def changeform_view(self, request, *args, **kwargs):

@@ -295,6 +295,10 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
         count = self._set_status(request, queryset, Status.DRAFT)
         self.message_user(request, f"{count} item(s) moved back to draft.", messages.SUCCESS)
 
+    def after_bulk_status(self, request):
+        """Called once a bulk publish or unpublish has saved its items. Content types with more to say
+        extend this, not the actions, whose permission checks stay in one place."""
+
     def _set_status(self, request, queryset, status):
         # Saved one by one, not with update(): every change keeps a revision naming who made it.
         items = list(queryset.exclude(status=status))
@@ -302,6 +306,7 @@ class PublishableAdmin(EditorFieldsMixin, SimpleHistoryAdmin):
             item.status = status
             item._change_reason = f"Bulk action: {status.label.lower()}"
             item.save(update_fields=["status", "updated_at"])
+        self.after_bulk_status(request)
         return len(items)
 
     def preview_view(self, request, object_id):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from articles.models import FAQ, Article
 from healthhub.publishing.models import Status
 from tests.articles.test_admin import admin_url, article_form
-from tests.factories import ArticleFactory, FAQFactory, TermFactory
+from tests.factories import ArticleFactory, FAQFactory, TermFactory, TreatmentFactory, TriggerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +239,20 @@ def test_a_malformed_version_does_not_break_saving(staff_client, version):
     article = ArticleFactory()
     response = staff_client.post(admin_url(Article, "change", article.pk), change_form(article, version=version))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("role", ["Editor", "Medical reviewer"])
+@pytest.mark.parametrize(
+    "factory", [ArticleFactory, FAQFactory, TreatmentFactory, TriggerFactory, TermFactory], ids=lambda f: f.__name__
+)
+def test_no_content_type_offers_or_runs_bulk_publishing_without_the_publish_permission(role_client, role, factory):
+    draft, published = factory(status=Status.DRAFT), factory()
+    model = type(draft)
+    client = role_client(role)
+    html = client.get(admin_url(model, "changelist")).content.decode()
+    assert 'value="publish"' not in html and 'value="unpublish"' not in html
+    client.post(admin_url(model, "changelist"), {"action": "publish", "_selected_action": [draft.pk]})
+    client.post(admin_url(model, "changelist"), {"action": "unpublish", "_selected_action": [published.pk]})
+    draft.refresh_from_db()
+    published.refresh_from_db()
+    assert (draft.status, published.status) == (Status.DRAFT, Status.PUBLISHED)
