@@ -94,13 +94,6 @@ def content_type_for(model):
     return next(content_type for content_type in CONTENT_TYPES if content_type.model is model)
 
 
-def model_at(model, path):
-    """The model a lookup path ("treatment_list__article") leads to from `model`."""
-    for name in path.split("__"):
-        model = model._meta.get_field(name).related_model
-    return model
-
-
 # What a link to an item shows ("includes/item_link.html"), under one set of names
 # so that the items of every type fit in one UNION query.
 _NOTE_FIELDS = {"article": "summary", "term": "short_definition"}

@@ -23,9 +23,8 @@ logger = logging.getLogger(__name__)
 
 def list_keys(owner, tag_ids, rows):
     """What a list depends on: its item, the item's tags, and the links it shows."""
-    labels = {content_type.key: content_type.model._meta.label_lower for content_type in CONTENT_TYPES}
     found = [keys.item(owner), *(keys.tag(pk) for pk in tag_ids)]
-    found += [keys.link_of(labels[row["type"]], row["item_pk"]) for row in map(_row_to_json, rows)]
+    found += [keys.link_of(CONTENT_TYPES[row["type_rank"]].model._meta.label_lower, row["item_pk"]) for row in rows]
     return found
 
 
@@ -85,8 +84,6 @@ def on_change(sender, change, **kwargs):
 
 
 def _row_to_json(row):
-    if "type" in row:
-        return row
     item = {name: value for name, value in row.items() if name != "type_rank"}
     return {**item, "type": CONTENT_TYPES[row["type_rank"]].key, "newest": row["newest"].isoformat()}
 
